@@ -1,0 +1,117 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+const bin = fileURLToPath(new URL('../bin/slicewise.js', import.meta.url));
+const run = promisify(execFile);
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'slicewise-cli-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs the built CLI as a child process in `dir`, with a clean environment for the database path. */
+async function cli(args: string[], env: Record<string, string> = {}): Promise<Result> {
+  const { SLICEWISE_DB, INIT_CWD, ...inherited } = process.env;
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd: dir, env: { ...inherited, ...env } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe('slicewise users list --active', () => {
+  it('prints only the active users after a seed, as JSON alone on stdout', async () => {
+    const db = join(dir, 'app.db');
+    expect((await cli(['db', 'seed', '--count', '8', '--db', db])).code).toBe(0);
+
+    const listed = await cli(['users', 'list', '--active', '--json', '--db', db]);
+
+    expect(listed.code).toBe(0);
+    const users = JSON.parse(listed.stdout) as { id: number; active: boolean }[];
+    expect(users.map((user) => user.id)).toEqual([1, 2, 3, 5, 6, 7]);
+    expect(users.every((user) => user.active === true)).toBe(true);
+    expect(Object.keys(users[0] ?? {})).toEqual(['id', 'name', 'email', 'active']);
+  });
+
+  it('reflects a row changed directly in SQLite', async () => {
+    const file = join(dir, 'app.db');
+    await cli(['db', 'seed', '--count', '3', '--db', file]);
+    const sqlite = new BetterSqlite3(file);
+    sqlite.prepare('UPDATE users SET active = 0 WHERE id = 2').run();
+    sqlite.close();
+
+    const listed = await cli(['users', 'list', '--active', '--json', '--db', file]);
+
+    expect(JSON.parse(listed.stdout).map((user: { id: number }) => user.id)).toEqual([1, 3]);
+  });
+
+  it('prints a table by default', async () => {
+    const db = join(dir, 'app.db');
+    await cli(['db', 'seed', '--count', '1', '--db', db]);
+
+    const listed = await cli(['users', 'list', '--active', '--db', db]);
+
+    expect(listed.stdout.split('\n')[0]).toMatch(/^id\s+name\s+email\s+active$/);
+    expect(listed.stdout).toContain('ada.lovelace.1@example.com');
+  });
+});
+
+describe('slicewise db seed', () => {
+  it('uses SLICEWISE_DB, and ./data/slicewise.db when nothing is set', async () => {
+    await cli(['db', 'seed', '--count', '2'], { SLICEWISE_DB: join(dir, 'env.db') });
+    await cli(['db', 'seed', '--count', '3']);
+
+    const fromEnv = await cli(['users', 'list', '--active', '--json'], { SLICEWISE_DB: join(dir, 'env.db') });
+    const fromDefault = await cli(['users', 'list', '--active', '--json', '--db', join(dir, 'data', 'slicewise.db')]);
+    expect(JSON.parse(fromEnv.stdout)).toHaveLength(2);
+    expect(JSON.parse(fromDefault.stdout)).toHaveLength(3);
+  });
+
+  it('adds nothing twice when run again', async () => {
+    const db = join(dir, 'app.db');
+    await cli(['db', 'seed', '--count', '4', '--db', db]);
+
+    const again = await cli(['db', 'seed', '--count', '4', '--json', '--db', db]);
+
+    expect(JSON.parse(again.stdout)).toEqual({ added: 0, requested: 4 });
+  });
+});
+
+describe('slicewise errors', () => {
+  it.each([
+    [['db', 'seed', '--count', 'many'], /--count must be a whole number/],
+    [['db', 'seed', '--count', '0'], /--count must be a whole number/],
+    [['users', 'list', '--bogus'], /Unknown option '--bogus'/],
+    [['users', 'remove'], /Unknown command "users remove"/],
+  ])('exits 2 with one line on stderr for %j', async (args, message) => {
+    const result = await cli([...args, '--db', join(dir, 'app.db')]);
+
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('prints help and the version', async () => {
+    const help = await cli(['--help']);
+    const version = await cli(['--version']);
+
+    expect(help.stdout).toContain('users list --active [--json]');
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});

@@ -1,0 +1,2 @@
+export { createHost, type Host, type HostOptions } from './create-host.js';
+export { defaultDatabasePath, resolveDatabasePath } from './database-path.js';

@@ -1,0 +1,130 @@
+import 'reflect-metadata';
+import { Container, ContainerInstance, Service } from 'typedi';
+import { describe, expect, it } from 'vitest';
+import { Command, CompositionError, createMediator, defineSlice, handle, MissingHandlerError, Query } from './index.js';
+
+class Greet extends Query<string> {
+  constructor(readonly name: string) {
+    super();
+  }
+}
+
+@Service()
+class Greeter {
+  greet(name: string): string {
+    return `Hello, ${name}`;
+  }
+}
+
+@Service()
+class GreetHandler {
+  constructor(private readonly greeter: Greeter) {}
+  handle(request: Greet): string {
+    return this.greeter.greet(request.name);
+  }
+}
+
+class Ping extends Command<number> {}
+class PingHandler {
+  async handle(): Promise<number> {
+    return 1;
+  }
+}
+
+const greeting = defineSlice({ name: 'greeting', handlers: [handle(Greet, GreetHandler)] });
+const ping = defineSlice({ name: 'ping', handlers: [handle(Ping, PingHandler)] });
+
+describe('createMediator', () => {
+  it('sends a request to its handler, built by typedi with its constructor dependencies', async () => {
+    const mediator = createMediator({ slices: [greeting, ping] });
+
+    await expect(mediator.send(new Greet('Ada'))).resolves.toBe('Hello, Ada');
+    await expect(mediator.send(new Ping())).resolves.toBe(1);
+  });
+
+  it('fails at composition when two slices handle the same request, naming both', () => {
+    const copy = defineSlice({ name: 'greeting-copy', handlers: [handle(Greet, GreetHandler)] });
+
+    expect(() => createMediator({ slices: [greeting, copy] })).toThrow(
+      new CompositionError('Greet is handled by two slices: greeting and greeting-copy'),
+    );
+  });
+
+  it('fails at composition when a slice is listed twice', () => {
+    expect(() => createMediator({ slices: [ping, ping] })).toThrow(/Slice ping is composed twice/);
+  });
+
+  it('fails at composition when a request a slice sends has no handler among the slices', () => {
+    const caller = defineSlice({ name: 'caller', sends: [Greet] });
+
+    expect(() => createMediator({ slices: [caller, ping] })).toThrow(
+      /caller sends Greet, but none of the composed slices handles it/,
+    );
+  });
+
+  it('rejects a request no slice handles with an error naming it', async () => {
+    const mediator = createMediator({ slices: [ping] });
+
+    await expect(mediator.send(new Greet('Ada'))).rejects.toThrow(MissingHandlerError);
+    await expect(mediator.send(new Greet('Ada'))).rejects.toThrow(/No handler for Greet/);
+  });
+
+  it('turns a synchronous throw in a handler into a rejection', async () => {
+    class Fail extends Query<never> {}
+    class FailHandler {
+      handle(): never {
+        throw new Error('broken');
+      }
+    }
+    const mediator = createMediator({ slices: [defineSlice({ name: 'f', handlers: [handle(Fail, FailHandler)] })] });
+
+    const sent = mediator.send(new Fail());
+    expect(sent).toBeInstanceOf(Promise);
+    await expect(sent).rejects.toThrow('broken');
+  });
+
+  it('builds handlers that list their dependencies in `static inject`, without decorator metadata', async () => {
+    class Hello extends Query<string> {}
+    class HelloHandler {
+      static inject = [Greeter];
+      constructor(private readonly greeter: Greeter) {}
+      handle(): string {
+        return this.greeter.greet('inject');
+      }
+    }
+    const mediator = createMediator({ slices: [defineSlice({ name: 'h', handlers: [handle(Hello, HelloHandler)] })] });
+
+    await expect(mediator.send(new Hello())).resolves.toBe('Hello, inject');
+  });
+
+  it('refuses a handler with constructor arguments it cannot resolve', () => {
+    class Bare extends Query<string> {}
+    class BareHandler {
+      constructor(readonly greeter: Greeter) {}
+      handle(): string {
+        return this.greeter.greet('x');
+      }
+    }
+    const slice = defineSlice({ name: 'bare', handlers: [handle(Bare, BareHandler)] });
+
+    expect(() => createMediator({ slices: [slice] })).toThrow(/has no decorator metadata/);
+  });
+
+  it('keeps two mediators independent: each has its own container and handler instances', async () => {
+    const a = createMediator({ slices: [greeting] });
+    const b = createMediator({ slices: [greeting], container: new ContainerInstance('other') });
+
+    expect(a.container).not.toBe(b.container);
+    expect(a.container.get(GreetHandler)).not.toBe(b.container.get(GreetHandler));
+    expect(Container.has(GreetHandler)).toBe(true);
+  });
+
+  it('lists every registered request with its slice and handler', () => {
+    const mediator = createMediator({ slices: [greeting, ping] });
+
+    expect(mediator.requests().map(({ request, slice, handler }) => [request.name, slice, handler])).toEqual([
+      ['Greet', 'greeting', 'GreetHandler'],
+      ['Ping', 'ping', 'PingHandler'],
+    ]);
+  });
+});

@@ -1,0 +1,41 @@
+import type { HandlerRegistration } from './handler.js';
+import type { Request, RequestClass } from './messages.js';
+
+/**
+ * A named, ordered schema change a slice brings: SQL, or a synchronous function of the host's database.
+ * The same shape as `@slicewise/db`'s `Migration`, which applies it; the mediator does not depend on the db.
+ */
+export interface SliceMigration {
+  readonly name: string;
+  // biome-ignore lint/suspicious/noExplicitAny: the database type belongs to @slicewise/db
+  readonly up: string | ((db: any) => void);
+}
+
+/**
+ * Everything a slice contributes to a host, in one exported value. A host composes slices by listing them.
+ */
+export interface Slice {
+  /** Unique name, usually the package name (`@slicewise/get-active-users`). */
+  readonly name: string;
+  /** The slice's package version, shown by hosts. */
+  readonly version?: string;
+  /** The requests this slice answers, each with its handler. */
+  readonly handlers?: readonly HandlerRegistration<Request<unknown>>[];
+  /** Requests this slice sends to other slices: composition fails when none of the composed slices handles one. */
+  readonly sends?: readonly RequestClass[];
+  /** Schema changes for the tables this slice owns, applied in order and recorded once. */
+  readonly migrations?: readonly SliceMigration[];
+}
+
+/**
+ * Declares a slice manifest. Returns the definition unchanged, typed, so hosts can compose it in one line.
+ *
+ * @example
+ * export const getActiveUsers = defineSlice({
+ *   name: '@slicewise/get-active-users',
+ *   handlers: [handle(GetActiveUsers, GetActiveUsersHandler)],
+ * });
+ */
+export function defineSlice<const TSlice extends Slice>(slice: TSlice): TSlice {
+  return slice;
+}

@@ -1,0 +1,16 @@
+// The Quick start demo: seed the embedded database, then list the active users through the real CLI.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const cli = fileURLToPath(new URL('../apps/cli/bin/slicewise.js', import.meta.url));
+const slicewise = (...args) => execFileSync(process.execPath, [cli, ...args], { stdio: 'inherit' });
+
+console.log('$ slicewise db seed --count 20');
+slicewise('db', 'seed', '--count', '20');
+console.log('\n$ slicewise users list --active');
+slicewise('users', 'list', '--active');
+console.log(`
+Next:
+  pnpm -s slicewise users list --active --json   # the same users as JSON
+  pnpm api                                       # then: curl 'http://127.0.0.1:3000/users?active=true'
+  pnpm test                                      # the whole test suite`);
