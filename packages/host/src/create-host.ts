@@ -1,5 +1,5 @@
 import { Database, type DatabaseOptions, migrate } from '@slicewise/db';
-import { createMediator, type Mediator, type Slice } from '@slicewise/mediator';
+import { type Behavior, createMediator, type Mediator, type PublishStrategy, type Slice } from '@slicewise/mediator';
 import { ContainerInstance } from 'typedi';
 
 /** Options of {@link createHost}. */
@@ -10,6 +10,10 @@ export interface HostOptions {
   database?: Database | string;
   /** How to open `database` when it is a path. */
   databaseOptions?: DatabaseOptions;
+  /** Host behaviors, outermost first (logging, tracing…); see `@slicewise/mediator`. */
+  behaviors?: readonly Behavior[];
+  /** How `publish` runs notification handlers by default. */
+  publishStrategy?: PublishStrategy;
 }
 
 /** A running composition: the mediator to send through, and the database it owns. */
@@ -42,7 +46,12 @@ export function createHost(options: HostOptions): Host {
   try {
     const container = new ContainerInstance(`slicewise-host-${++hostCount}`);
     container.set({ id: Database, value: db });
-    const mediator = createMediator({ slices: options.slices, container });
+    const mediator = createMediator({
+      slices: options.slices,
+      container,
+      ...(options.behaviors && { behaviors: options.behaviors }),
+      ...(options.publishStrategy && { publishStrategy: options.publishStrategy }),
+    });
     const applied = options.slices.flatMap((slice) =>
       migrate(db, slice.name, slice.migrations ?? []).map((name) => `${slice.name}/${name}`),
     );

@@ -1,25 +1,42 @@
-import type { Request, RequestClass, ResponseOf } from './messages.js';
-
-/** What a handler receives besides the request. */
-export interface DispatchContext {
-  /** Aborted when the caller gives up; pass it on to anything slow. */
-  readonly signal: AbortSignal;
-}
+import type { DispatchContext } from './context.js';
+import type { ItemOf, MessageClass, Notification, Request, ResponseOf, StreamRequest } from './messages.js';
 
 /** Handles one request class and returns its response, synchronously or not. */
 export interface RequestHandler<TRequest extends Request<unknown>> {
   handle(request: TRequest, context: DispatchContext): ResponseOf<TRequest> | Promise<ResponseOf<TRequest>>;
 }
 
-/** A handler class. typedi builds it (constructor dependencies from decorator metadata or `static inject`). */
-// biome-ignore lint/suspicious/noExplicitAny: constructor parameters are resolved by the container
-export type HandlerClass<TRequest extends Request<unknown>> = new (...args: any[]) => RequestHandler<TRequest>;
-
-/** One request class paired with the handler class that answers it. */
-export interface HandlerRegistration<TRequest extends Request<unknown> = Request<unknown>> {
-  readonly request: RequestClass<TRequest>;
-  readonly handler: HandlerClass<TRequest>;
+/** Handles one stream request class by yielding its items. */
+export interface StreamHandler<TRequest extends StreamRequest<unknown>> {
+  handle(request: TRequest, context: DispatchContext): AsyncIterable<ItemOf<TRequest>>;
 }
+
+/** Reacts to one notification class. A notification may have any number of handlers. */
+export interface NotificationHandler<TNotification extends Notification> {
+  handle(notification: TNotification, context: DispatchContext): void | Promise<void>;
+}
+
+/** A class whose instances handle messages. typedi builds it (from decorator metadata or `static inject`). */
+// biome-ignore lint/suspicious/noExplicitAny: constructor parameters are resolved by the container
+export type HandlerClass<THandler> = new (...args: any[]) => THandler;
+
+/** One message class paired with the handler class that answers it. */
+export type HandlerRegistration =
+  | {
+      readonly kind: 'request';
+      readonly message: MessageClass<Request<unknown>>;
+      readonly handler: HandlerClass<RequestHandler<never>>;
+    }
+  | {
+      readonly kind: 'stream';
+      readonly message: MessageClass<StreamRequest<unknown>>;
+      readonly handler: HandlerClass<StreamHandler<never>>;
+    }
+  | {
+      readonly kind: 'notification';
+      readonly message: MessageClass<Notification>;
+      readonly handler: HandlerClass<NotificationHandler<never>>;
+    };
 
 /**
  * Pairs a request with its handler, checking at compile time that the handler accepts that request and
@@ -29,8 +46,24 @@ export interface HandlerRegistration<TRequest extends Request<unknown> = Request
  * handle(GetActiveUsers, GetActiveUsersHandler)
  */
 export function handle<TRequest extends Request<unknown>>(
-  request: RequestClass<TRequest>,
-  handler: HandlerClass<TRequest>,
-): HandlerRegistration<TRequest> {
-  return { request, handler };
+  request: MessageClass<TRequest>,
+  handler: HandlerClass<RequestHandler<TRequest>>,
+): HandlerRegistration {
+  return { kind: 'request', message: request, handler } as HandlerRegistration;
+}
+
+/** Pairs a stream request with the handler that yields its items. */
+export function handleStream<TRequest extends StreamRequest<unknown>>(
+  request: MessageClass<TRequest>,
+  handler: HandlerClass<StreamHandler<TRequest>>,
+): HandlerRegistration {
+  return { kind: 'stream', message: request, handler } as HandlerRegistration;
+}
+
+/** Subscribes a handler to a notification. */
+export function on<TNotification extends Notification>(
+  notification: MessageClass<TNotification>,
+  handler: HandlerClass<NotificationHandler<TNotification>>,
+): HandlerRegistration {
+  return { kind: 'notification', message: notification, handler } as HandlerRegistration;
 }

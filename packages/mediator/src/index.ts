@@ -14,21 +14,51 @@ export {
   ValidationError,
   type ValidationIssue,
 } from '@slicewise/errors';
+export { type Behavior, type BehaviorDefinition, defineBehavior, type Next } from './behavior.js';
+export { authorization, validation } from './builtin-behaviors.js';
 export { CompositionError, MissingHandlerError } from './composition-error.js';
+export type { Caller, DispatchContext, DispatchOptions } from './context.js';
 export {
-  type DispatchContext,
+  type CliExposure,
+  declarationOf,
+  declareRequest,
+  type HttpExposure,
+  type HttpMethod,
+  type InputOf,
+  type RequestDeclaration,
+  requestFromInput,
+} from './declaration.js';
+export {
   type HandlerClass,
   type HandlerRegistration,
   handle,
+  handleStream,
+  type NotificationHandler,
+  on,
   type RequestHandler,
+  type StreamHandler,
 } from './handler.js';
 export {
   createMediator,
   Mediator,
   type MediatorOptions,
-  type RegisteredRequest,
+  type MessageDescription,
+  type Publisher,
   type Sender,
-  type SendOptions,
 } from './mediator.js';
-export { Command, kindOf, Query, Request, type RequestClass, type ResponseOf } from './messages.js';
+export {
+  Command,
+  type ItemOf,
+  kindOf,
+  type Message,
+  type MessageClass,
+  type MessageKind,
+  Notification,
+  Query,
+  Request,
+  type RequestClass,
+  type ResponseOf,
+  StreamRequest,
+} from './messages.js';
+export { PublishError, type PublishOptions, type PublishStrategy } from './publish.js';
 export { defineSlice, type Slice, type SliceMigration } from './slice.js';

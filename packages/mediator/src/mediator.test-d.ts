@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import { createMediator, handle, Query } from './index.js';
+import { createMediator, handle, handleStream, Query, StreamRequest } from './index.js';
 
 interface UserDto {
   id: number;
@@ -8,24 +8,40 @@ interface UserDto {
 
 class GetUsers extends Query<UserDto[]> {}
 class CountUsers extends Query<number> {}
+class ImportUsers extends StreamRequest<{ imported: number }> {}
 
 class GetUsersHandler {
   handle(): UserDto[] {
     return [];
   }
 }
+class ImportUsersHandler {
+  async *handle(): AsyncIterable<{ imported: number }> {
+    yield { imported: 1 };
+  }
+}
 
-describe('send', () => {
-  it('infers the response type from the request, without a cast', () => {
+describe('send and stream', () => {
+  it('infer the response and item types from the request, without a cast', () => {
     const mediator = createMediator({ slices: [] });
 
     expectTypeOf(mediator.send(new GetUsers())).toEqualTypeOf<Promise<UserDto[]>>();
     expectTypeOf(mediator.send(new CountUsers())).toEqualTypeOf<Promise<number>>();
+    expectTypeOf(mediator.stream(new ImportUsers())).toEqualTypeOf<AsyncIterable<{ imported: number }>>();
   });
 
-  it('rejects a handler whose response does not match the request', () => {
+  it('reject a handler whose response does not match the request', () => {
     handle(GetUsers, GetUsersHandler);
+    handleStream(ImportUsers, ImportUsersHandler);
     // @ts-expect-error GetUsersHandler returns UserDto[], CountUsers wants number
     handle(CountUsers, GetUsersHandler);
+    // @ts-expect-error a request handler cannot answer a stream request
+    handleStream(ImportUsers, GetUsersHandler);
+  });
+
+  it('refuse a stream request in send', () => {
+    const mediator = createMediator({ slices: [] });
+    // @ts-expect-error ImportUsers is a stream request: use stream()
+    mediator.send(new ImportUsers());
   });
 });

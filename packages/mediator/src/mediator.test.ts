@@ -119,12 +119,16 @@ describe('createMediator', () => {
     expect(Container.has(GreetHandler)).toBe(true);
   });
 
-  it('lists every registered request with its slice and handler', () => {
+  it('describes every registered message with its kind, slice, handler and pipeline', () => {
     const mediator = createMediator({ slices: [greeting, ping] });
 
-    expect(mediator.requests().map(({ request, slice, handler }) => [request.name, slice, handler])).toEqual([
-      ['Greet', 'greeting', 'GreetHandler'],
-      ['Ping', 'ping', 'PingHandler'],
+    expect(
+      mediator
+        .describe()
+        .map(({ name, kind, slices, handlers, pipeline }) => ({ name, kind, slices, handlers, pipeline })),
+    ).toEqual([
+      { name: 'Greet', kind: 'query', slices: ['greeting'], handlers: ['GreetHandler'], pipeline: [] },
+      { name: 'Ping', kind: 'command', slices: ['ping'], handlers: ['PingHandler'], pipeline: [] },
     ]);
   });
 });

@@ -1,8 +1,10 @@
 declare const responseType: unique symbol;
+declare const itemType: unique symbol;
+declare const notificationBrand: unique symbol;
 
 /**
  * A message with exactly one handler and a response. Its response type travels with it, so
- * `mediator.send(new GetUser(7))` is typed without a cast. Extend {@link Query} or {@link Command}.
+ * `mediator.send(new GetUser({ id: 7 }))` is typed without a cast. Extend {@link Query} or {@link Command}.
  */
 export abstract class Request<TResponse> {
   /** Phantom marker: never set at run time, only carries `TResponse` for inference. */
@@ -19,16 +21,41 @@ export abstract class Command<TResponse = void> extends Request<TResponse> {
   static readonly kind = 'command';
 }
 
+/** A request whose one handler yields items over time (`mediator.stream`), e.g. import progress. */
+export abstract class StreamRequest<TItem> {
+  static readonly kind = 'stream';
+  /** Phantom marker carrying the item type. */
+  declare readonly [itemType]?: TItem;
+}
+
+/** Something that happened, told to zero or more handlers (`mediator.publish`). Name it in the past tense. */
+export abstract class Notification {
+  static readonly kind = 'notification';
+  declare readonly [notificationBrand]?: true;
+}
+
+/** Any message a slice can handle. */
+export type Message = Request<unknown> | StreamRequest<unknown> | Notification;
+
 /** The response type a request carries. */
 export type ResponseOf<TRequest> = TRequest extends Request<infer TResponse> ? TResponse : never;
 
-/** A request class: the key a handler is registered under. */
-export type RequestClass<TRequest extends Request<unknown> = Request<unknown>> = abstract new (
-  // biome-ignore lint/suspicious/noExplicitAny: constructor parameters of any request class
-  ...args: any[]
-) => TRequest;
+/** The item type a stream request yields. */
+export type ItemOf<TRequest> = TRequest extends StreamRequest<infer TItem> ? TItem : never;
 
-/** Whether a request class is a query or a command (`request` for a plain {@link Request}). */
-export function kindOf(requestClass: RequestClass): 'query' | 'command' | 'request' {
-  return (requestClass as unknown as { kind?: 'query' | 'command' }).kind ?? 'request';
+/** The kind of a message class: how it is dispatched, and what behaviors can target. */
+export type MessageKind = 'query' | 'command' | 'request' | 'stream' | 'notification';
+
+/** A message class: the key its handlers are registered under. */
+export type MessageClass<TMessage extends Message = Message> = abstract new (
+  // biome-ignore lint/suspicious/noExplicitAny: constructor parameters of any message class
+  ...args: any[]
+) => TMessage;
+
+/** A request class. */
+export type RequestClass<TRequest extends Request<unknown> = Request<unknown>> = MessageClass<TRequest>;
+
+/** Whether a message class is a query, a command, a stream request or a notification. */
+export function kindOf(messageClass: MessageClass): MessageKind {
+  return (messageClass as unknown as { kind?: MessageKind }).kind ?? 'request';
 }

@@ -1,8 +1,7 @@
 import 'reflect-metadata';
 import type { ContainerInstance } from 'typedi';
 import { CompositionError } from './composition-error.js';
-import type { HandlerClass, RequestHandler } from './handler.js';
-import type { Request } from './messages.js';
+import type { HandlerClass } from './handler.js';
 
 /** A handler class may list its constructor dependencies itself, for tools that emit no decorator metadata. */
 interface ExplicitInjection {
@@ -14,10 +13,7 @@ interface ExplicitInjection {
  * Builds a handler once through typedi. Dependencies come from `static inject = [...]` when the class has
  * it, else from `design:paramtypes` (emitted for classes decorated with typedi's `@Service()`).
  */
-export function resolveHandler<TRequest extends Request<unknown>>(
-  container: ContainerInstance,
-  handlerClass: HandlerClass<TRequest>,
-): RequestHandler<TRequest> {
+export function resolveHandler<THandler>(container: ContainerInstance, handlerClass: HandlerClass<THandler>): THandler {
   const { inject } = handlerClass as ExplicitInjection;
   if (inject) {
     container.set({ id: handlerClass, factory: () => new handlerClass(...inject.map((id) => container.get(id))) });

@@ -1,5 +1,6 @@
+import type { Behavior } from './behavior.js';
 import type { HandlerRegistration } from './handler.js';
-import type { Request, RequestClass } from './messages.js';
+import type { MessageClass } from './messages.js';
 
 /**
  * A named, ordered schema change a slice brings: SQL, or a synchronous function of the host's database.
@@ -19,10 +20,12 @@ export interface Slice {
   readonly name: string;
   /** The slice's package version, shown by hosts. */
   readonly version?: string;
-  /** The requests this slice answers, each with its handler. */
-  readonly handlers?: readonly HandlerRegistration<Request<unknown>>[];
+  /** The messages this slice handles: `handle(…)`, `handleStream(…)`, `on(…)`. */
+  readonly handlers?: readonly HandlerRegistration[];
+  /** Pipeline behaviors this slice adds to the host, innermost of all (see `Behavior.appliesTo` to narrow them). */
+  readonly behaviors?: readonly Behavior[];
   /** Requests this slice sends to other slices: composition fails when none of the composed slices handles one. */
-  readonly sends?: readonly RequestClass[];
+  readonly sends?: readonly MessageClass[];
   /** Schema changes for the tables this slice owns, applied in order and recorded once. */
   readonly migrations?: readonly SliceMigration[];
 }

@@ -1,0 +1,74 @@
+import { ForbiddenError, UnauthorizedError, ValidationError, type ValidationIssue } from '@slicewise/errors';
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import type { Behavior } from './behavior.js';
+import type { DispatchContext } from './context.js';
+import { declarationOf } from './declaration.js';
+import type { Message, MessageClass } from './messages.js';
+
+function checkCaller(request: Message, context: DispatchContext): void {
+  const required = declarationOf(request.constructor as MessageClass).permissions ?? [];
+  const caller = context.caller;
+  if (!caller) {
+    throw new UnauthorizedError(`${request.constructor.name} requires an authenticated caller`);
+  }
+  const missing = required.filter((permission) => !caller.permissions.includes(permission));
+  if (missing.length > 0 && !caller.permissions.includes('*')) {
+    throw new ForbiddenError(`${request.constructor.name} requires the permission ${missing.join(', ')}`, {
+      details: { missing },
+    });
+  }
+}
+
+/**
+ * Enforces a request's declared `permissions` before anything else in the slice runs: no caller is
+ * `UNAUTHORIZED`, a caller without a permission is `FORBIDDEN`. Requests that declare none are open.
+ */
+export const authorization: Behavior = {
+  name: 'authorization',
+  appliesTo: (messageClass) => (declarationOf(messageClass).permissions ?? []).length > 0,
+  async handle(request, context, next) {
+    checkCaller(request, context);
+    return next();
+  },
+  async *stream(request, context, next) {
+    checkCaller(request, context);
+    yield* next();
+  },
+};
+
+function toIssue(issue: StandardSchemaV1.Issue): ValidationIssue {
+  const path = (issue.path ?? []).map((segment) => {
+    const key = typeof segment === 'object' ? segment.key : segment;
+    return typeof key === 'number' ? key : String(key);
+  });
+  return { path, message: issue.message };
+}
+
+async function validateInput(request: Message): Promise<void> {
+  const schema = declarationOf(request.constructor as MessageClass).input as StandardSchemaV1;
+  const holder = request as unknown as { input: unknown };
+  const result = await schema['~standard'].validate(holder.input);
+  if (result.issues) {
+    const issues = result.issues.map(toIssue);
+    const summary = issues.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`).join('; ');
+    throw new ValidationError(`Invalid ${request.constructor.name}: ${summary}`, issues);
+  }
+  holder.input = result.value;
+}
+
+/**
+ * Validates a request's `input` against its declared Standard Schema (zod, valibot, arktype…) and replaces it
+ * with the schema's output (trimmed, coerced, defaulted). Failures are `VALIDATION` errors with one issue per field.
+ */
+export const validation: Behavior = {
+  name: 'validation',
+  appliesTo: (messageClass) => declarationOf(messageClass).input !== undefined,
+  async handle(request, _context, next) {
+    await validateInput(request);
+    return next();
+  },
+  async *stream(request, _context, next) {
+    await validateInput(request);
+    yield* next();
+  },
+};

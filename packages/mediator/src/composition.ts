@@ -1,0 +1,95 @@
+import type { ContainerInstance } from 'typedi';
+import { type Behavior, behaviorsFor } from './behavior.js';
+import { authorization, validation } from './builtin-behaviors.js';
+import { CompositionError } from './composition-error.js';
+import type { NotificationHandler } from './handler.js';
+import { kindOf, type MessageClass, type MessageKind, type Notification } from './messages.js';
+import { composeRequest, composeStream, type RequestInvoker, type StreamInvoker } from './pipeline.js';
+import { resolveHandler } from './resolve-handler.js';
+import type { Slice } from './slice.js';
+
+/** A request or stream request and the one handler that answers it. */
+export interface Route<TInvoker> {
+  readonly message: MessageClass;
+  readonly kind: MessageKind;
+  readonly slice: string;
+  readonly handler: string;
+  readonly behaviors: readonly string[];
+  readonly invoke: TInvoker;
+}
+
+/** The handlers of one notification class, in slice order. */
+export interface Subscription {
+  readonly slice: string;
+  readonly handler: NotificationHandler<Notification>;
+}
+
+/** Everything `createMediator` works out once, before the first dispatch. */
+export interface Composition {
+  readonly requests: Map<MessageClass, Route<RequestInvoker>>;
+  readonly streams: Map<MessageClass, Route<StreamInvoker>>;
+  readonly notifications: Map<MessageClass, Subscription[]>;
+}
+
+function checkSlices(slices: readonly Slice[]): void {
+  const names = new Set<string>();
+  const owners = new Map<MessageClass, string>();
+  for (const slice of slices) {
+    if (names.has(slice.name)) throw new CompositionError(`Slice ${slice.name} is composed twice`);
+    names.add(slice.name);
+    for (const { kind, message } of slice.handlers ?? []) {
+      if (kind === 'notification') continue;
+      const owner = owners.get(message);
+      if (owner !== undefined) {
+        throw new CompositionError(`${message.name} is handled by two slices: ${owner} and ${slice.name}`);
+      }
+      owners.set(message, slice.name);
+    }
+  }
+  for (const slice of slices) {
+    for (const message of slice.sends ?? []) {
+      if (!owners.has(message)) {
+        throw new CompositionError(
+          `${slice.name} sends ${message.name}, but none of the composed slices handles it: compose its slice`,
+        );
+      }
+    }
+  }
+}
+
+/**
+ * Checks that the slices fit together, builds every handler once through the container, and composes each
+ * request's pipeline: host behaviors (outermost, in the order given), authorization, validation, then the
+ * slices' behaviors (in slice order), then the handler.
+ */
+export function compose(
+  slices: readonly Slice[],
+  hostBehaviors: readonly Behavior[],
+  container: ContainerInstance,
+): Composition {
+  checkSlices(slices);
+  const pipeline = [...hostBehaviors, authorization, validation, ...slices.flatMap((slice) => slice.behaviors ?? [])];
+  const composition: Composition = { requests: new Map(), streams: new Map(), notifications: new Map() };
+  for (const slice of slices) {
+    for (const registration of slice.handlers ?? []) {
+      const { message } = registration;
+      const kind = kindOf(message);
+      const route = { message, kind, slice: slice.name, handler: registration.handler.name };
+      if (registration.kind === 'notification') {
+        const handler = resolveHandler(container, registration.handler) as NotificationHandler<Notification>;
+        const subscriptions = composition.notifications.get(message) ?? [];
+        subscriptions.push({ slice: slice.name, handler });
+        composition.notifications.set(message, subscriptions);
+      } else if (registration.kind === 'stream') {
+        const behaviors = behaviorsFor(pipeline, message, kind, 'stream');
+        const invoke = composeStream(behaviors, resolveHandler(container, registration.handler));
+        composition.streams.set(message, { ...route, behaviors: behaviors.map((b) => b.name), invoke });
+      } else {
+        const behaviors = behaviorsFor(pipeline, message, kind, 'handle');
+        const invoke = composeRequest(behaviors, resolveHandler(container, registration.handler));
+        composition.requests.set(message, { ...route, behaviors: behaviors.map((b) => b.name), invoke });
+      }
+    }
+  }
+  return composition;
+}

@@ -1,0 +1,37 @@
+import type { ItemOf, Notification, Request, ResponseOf, StreamRequest } from './messages.js';
+import type { PublishOptions } from './publish.js';
+
+/** Who is calling: set by the transport (a token's subject, the local CLI user), checked by behaviors. */
+export interface Caller {
+  readonly id: string;
+  /** Granted permissions; `*` grants every permission. */
+  readonly permissions: readonly string[];
+}
+
+/** What the caller hands to one dispatch. */
+export interface DispatchOptions {
+  /** Cancels the dispatch: it rejects with a `CANCELLED` error and handlers see the signal. */
+  signal?: AbortSignal;
+  /** Milliseconds before the dispatch rejects with a `TIMEOUT` error (and its signal aborts). */
+  timeout?: number;
+  /** The authenticated caller, if any. */
+  caller?: Caller;
+  /** Correlates logs and spans of one operation; generated when absent. */
+  correlationId?: string;
+  /** Anything else the transport wants handlers and behaviors to see. */
+  values?: ReadonlyMap<string, unknown>;
+}
+
+/**
+ * What a handler or behavior receives besides the message: the caller, the signal, the correlation id, and
+ * `send`/`stream`/`publish` that carry this context into nested dispatches.
+ */
+export interface DispatchContext {
+  readonly signal: AbortSignal;
+  readonly correlationId: string;
+  readonly caller: Caller | undefined;
+  readonly values: ReadonlyMap<string, unknown>;
+  send<TRequest extends Request<unknown>>(request: TRequest): Promise<ResponseOf<TRequest>>;
+  stream<TRequest extends StreamRequest<unknown>>(request: TRequest): AsyncIterable<ItemOf<TRequest>>;
+  publish(notification: Notification, options?: Pick<PublishOptions, 'strategy'>): Promise<void>;
+}
