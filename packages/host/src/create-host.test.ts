@@ -55,6 +55,20 @@ describe('createHost', () => {
     second.close();
   });
 
+  it("applies a required slice's migrations first when the host lists only the slice that requires it", async () => {
+    const reader = defineSlice({
+      name: 'notes-reader',
+      requires: [notes],
+      migrations: [{ name: '001-index', up: 'CREATE INDEX notes_body ON notes (body)' }],
+    });
+
+    const host = createHost({ slices: [reader] });
+
+    expect(host.applied).toEqual(['notes/001-create-notes', 'notes/002-welcome-note', 'notes-reader/001-index']);
+    await expect(host.mediator.send(new CountNotes())).resolves.toBe(1);
+    host.close();
+  });
+
   it('keeps a database it was given open when it closes', () => {
     const db = new Database();
     const host = createHost({ slices: [notes], database: db });

@@ -30,7 +30,7 @@ let hostCount = 0;
 
 /**
  * Composes slices into a running host: opens the database, registers it in a container of the host's own,
- * builds the mediator, then applies each slice's migrations in the order the slices are listed. Composition
+ * builds the mediator, then applies each slice's migrations, required slices first, then in the order listed. Composition
  * errors (duplicate or missing handlers) surface here, before anything is written or served.
  *
  * @example
@@ -52,7 +52,7 @@ export function createHost(options: HostOptions): Host {
       ...(options.behaviors && { behaviors: options.behaviors }),
       ...(options.publishStrategy && { publishStrategy: options.publishStrategy }),
     });
-    const applied = options.slices.flatMap((slice) =>
+    const applied = mediator.slices.flatMap((slice) =>
       migrate(db, slice.name, slice.migrations ?? []).map((name) => `${slice.name}/${name}`),
     );
     return { mediator, db, applied, close: () => ownsDatabase && db.close() };

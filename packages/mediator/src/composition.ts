@@ -32,11 +32,8 @@ export interface Composition {
 }
 
 function checkSlices(slices: readonly Slice[]): void {
-  const names = new Set<string>();
   const owners = new Map<MessageClass, string>();
   for (const slice of slices) {
-    if (names.has(slice.name)) throw new CompositionError(`Slice ${slice.name} is composed twice`);
-    names.add(slice.name);
     for (const { kind, message } of slice.handlers ?? []) {
       if (kind === 'notification') continue;
       const owner = owners.get(message);
@@ -58,7 +55,7 @@ function checkSlices(slices: readonly Slice[]): void {
 }
 
 /**
- * Checks that the slices fit together, builds every handler once through the container, and composes each
+ * Checks that the slices (already resolved: each once, requirements first) fit together, builds every handler once through the container, and composes each
  * request's pipeline: host behaviors (outermost, in the order given), authorization, validation, then the
  * slices' behaviors (in slice order), then the handler.
  */

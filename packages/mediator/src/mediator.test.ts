@@ -132,3 +132,27 @@ describe('createMediator', () => {
     ]);
   });
 });
+
+describe('slice requirements', () => {
+  const model = defineSlice({ name: 'model' });
+  const reader = defineSlice({ name: 'reader', requires: [model] });
+  const writer = defineSlice({ name: 'writer', requires: [model] });
+
+  it('composes required slices first, once, even when several slices require them', () => {
+    const mediator = createMediator({ slices: [reader, writer] });
+
+    expect(mediator.slices.map((slice) => slice.name)).toEqual(['model', 'reader', 'writer']);
+  });
+
+  it('accepts a required slice that the host also lists', () => {
+    const mediator = createMediator({ slices: [reader, model] });
+
+    expect(mediator.slices.map((slice) => slice.name)).toEqual(['model', 'reader']);
+  });
+
+  it('refuses two different slices of one name, as two copies of a package would be', () => {
+    const copy = defineSlice({ name: 'model' });
+
+    expect(() => createMediator({ slices: [reader, copy] })).toThrow(/Two different slices are named model/);
+  });
+});

@@ -16,6 +16,7 @@ import type {
   StreamRequest,
 } from './messages.js';
 import { type PublishOptions, type PublishStrategy, runHandlers } from './publish.js';
+import { resolveSlices } from './resolve-slices.js';
 import type { Slice } from './slice.js';
 
 /** Sends requests to their one handler. Depend on this when a slice only sends. */
@@ -101,13 +102,19 @@ class Context implements DispatchContext {
 /** The composed mediator of one host. Create it with {@link createMediator}. */
 export class Mediator implements Sender, Publisher {
   readonly container: ContainerInstance;
+  /** The composed slices, each once, the slices they require before them. */
   readonly slices: readonly Slice[];
   readonly #composition: Composition;
   readonly #publishStrategy: PublishStrategy;
 
   /** @internal use {@link createMediator} */
-  constructor(options: MediatorOptions, container: ContainerInstance, composition: Composition) {
-    this.slices = options.slices;
+  constructor(
+    options: MediatorOptions,
+    slices: readonly Slice[],
+    container: ContainerInstance,
+    composition: Composition,
+  ) {
+    this.slices = slices;
     this.container = container;
     this.#composition = composition;
     this.#publishStrategy = options.publishStrategy ?? 'sequential-all';
@@ -189,8 +196,9 @@ export class Mediator implements Sender, Publisher {
 }
 
 /**
- * Composes slices into a mediator. Fails at once, naming the request and the slices, when a slice is listed
- * twice, two slices handle the same request, or a request a slice sends has no handler.
+ * Composes slices (and the slices they require) into a mediator. Fails at once, naming the request and the
+ * slices, when a slice is listed twice, two slices handle the same request, or a request a slice sends has no
+ * handler.
  *
  * @example
  * const mediator = createMediator({ slices: [getActiveUsers] });
@@ -198,6 +206,7 @@ export class Mediator implements Sender, Publisher {
  */
 export function createMediator(options: MediatorOptions): Mediator {
   const container = options.container ?? new ContainerInstance(`slicewise-${++containerCount}`);
-  const composition = compose(options.slices, options.behaviors ?? [], container);
-  return new Mediator(options, container, composition);
+  const slices = resolveSlices(options.slices);
+  const composition = compose(slices, options.behaviors ?? [], container);
+  return new Mediator(options, slices, container, composition);
 }

@@ -24,6 +24,8 @@ export interface Slice {
   readonly handlers?: readonly HandlerRegistration[];
   /** Pipeline behaviors this slice adds to the host, innermost of all (see `Behavior.appliesTo` to narrow them). */
   readonly behaviors?: readonly Behavior[];
+  /** Slices this one cannot work without (a shared model owning its tables…): composed before it, once. */
+  readonly requires?: readonly Slice[];
   /** Requests this slice sends to other slices: composition fails when none of the composed slices handles one. */
   readonly sends?: readonly MessageClass[];
   /** Schema changes for the tables this slice owns, applied in order and recorded once. */
