@@ -1,17 +1,62 @@
 import { Database } from '@slicewise/db';
-import { Query, type RequestHandler } from '@slicewise/mediator';
+import { declareRequest, type InputOf, Query, type RequestHandler } from '@slicewise/mediator';
+import { toUserDto, type UserDto, type UserRow } from '@slicewise/users';
 import { Service } from 'typedi';
-import { toUserDto, type UserDto, type UserRow } from './user-dto.js';
+import { z } from 'zod';
 
-/** The users whose account is active, by id. */
-export class GetActiveUsers extends Query<UserDto[]> {}
+/** Largest page `GetActiveUsers` returns. */
+export const maxActiveUsersPage = 500;
+
+const input = z.object({
+  /** Page size, 1..500. Absent: every active user from `offset` on (what 0.1.0 returned). */
+  limit: z.coerce
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be a whole number' })
+    .min(1, { error: 'must be at least 1' })
+    .max(maxActiveUsersPage, { error: `must be at most ${maxActiveUsersPage}` })
+    .optional(),
+  /** Active users to skip, in id order. Default 0. */
+  offset: z.coerce
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be a whole number' })
+    .min(0, { error: 'must be at least 0' })
+    .default(0),
+});
+
+/** What `new GetActiveUsers(...)` takes; every field is optional. */
+export interface GetActiveUsersParams {
+  limit?: number;
+  offset?: number;
+}
+
+/**
+ * The users whose account is active, ordered by id. With no argument, every active user (as in 0.1.0);
+ * with `{ limit, offset }`, one page of them. Not exposed over HTTP or the CLI: `ListUsers` owns `GET /users`.
+ */
+export class GetActiveUsers extends Query<UserDto[]> {
+  static readonly declaration = declareRequest({
+    input,
+    description: 'List the active users, ordered by id, optionally one page (limit, offset) at a time',
+  });
+  /** The validated input (the validation behavior replaces what the constructor was given). */
+  readonly input: InputOf<typeof input>;
+
+  constructor(params: GetActiveUsersParams = {}) {
+    super();
+    this.input = params as InputOf<typeof input>;
+  }
+}
 
 /** Reads active users from the `users` table. */
 @Service()
 export class GetActiveUsersHandler implements RequestHandler<GetActiveUsers> {
   constructor(private readonly db: Database) {}
 
-  handle(): UserDto[] {
-    return this.db.table<UserRow>('users').rowsWhere('active = ?', [1], { orderBy: 'id' }).map(toUserDto);
+  handle({ input }: GetActiveUsers): UserDto[] {
+    const paging = input.limit === undefined && input.offset === 0 ? {} : { limit: input.limit, offset: input.offset };
+    return this.db
+      .table<UserRow>('users')
+      .rowsWhere('active = ?', [1], { orderBy: 'id', ...paging })
+      .map(toUserDto);
   }
 }

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { defineSlice, handle } from '@slicewise/mediator';
+import { users } from '@slicewise/users';
 import { GetActiveUsers, GetActiveUsersHandler } from './get-active-users.js';
-import { migrations } from './migrations.js';
 
 const { name, version } = createRequire(import.meta.url)('../package.json') as { name: string; version: string };
 
@@ -9,9 +9,9 @@ const { name, version } = createRequire(import.meta.url)('../package.json') as {
 export const getActiveUsers = defineSlice({
   name,
   version,
+  requires: [users],
   handlers: [handle(GetActiveUsers, GetActiveUsersHandler)],
-  migrations,
 });
 
-export { GetActiveUsers } from './get-active-users.js';
-export type { UserDto } from './user-dto.js';
+export type { UserDto } from '@slicewise/users';
+export { GetActiveUsers, type GetActiveUsersParams, maxActiveUsersPage } from './get-active-users.js';
