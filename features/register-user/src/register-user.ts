@@ -1,0 +1,57 @@
+import { Database } from '@slicewise/db';
+import {
+  Command,
+  ConflictError,
+  type DispatchContext,
+  declareRequest,
+  type InputOf,
+  type RequestHandler,
+} from '@slicewise/mediator';
+import { newUserSchema, toUserDto, type UserDto, UserRegistered, type UserRow } from '@slicewise/users';
+import { Service } from 'typedi';
+
+const input = newUserSchema;
+
+/**
+ * Registers a user: name trimmed 1..100 characters, email trimmed, lowercased and unique case-insensitively.
+ * Responds with the new user; publishes `UserRegistered` once the write has committed.
+ */
+export class RegisterUser extends Command<UserDto> {
+  static readonly declaration = declareRequest({
+    input,
+    description: 'Register a user by name and email; the email must not be registered yet',
+    http: { method: 'POST', path: '/users', status: 201 },
+    cli: { command: 'users register', args: ['name', 'email'] },
+    permissions: ['users:write'],
+  });
+  /** The validated input (the validation behavior replaces what the constructor was given). */
+  readonly input: InputOf<typeof input>;
+
+  constructor(params: { name: string; email: string }) {
+    super();
+    this.input = params;
+  }
+}
+
+/** Inserts the row in one transaction, then tells subscribers. */
+@Service()
+export class RegisterUserHandler implements RequestHandler<RegisterUser> {
+  constructor(private readonly db: Database) {}
+
+  async handle({ input }: RegisterUser, context: DispatchContext): Promise<UserDto> {
+    const row = this.db.atomic(() => {
+      if (this.db.query('SELECT 1 FROM users WHERE email = ?', [input.email]).length > 0) {
+        throw new ConflictError(`A user with email ${input.email} is already registered`, {
+          details: { email: input.email },
+        });
+      }
+      return this.db.query<UserRow>('INSERT INTO users (name, email) VALUES (?, ?) RETURNING *', [
+        input.name,
+        input.email,
+      ])[0] as UserRow;
+    });
+    const user = toUserDto(row);
+    await context.publish(new UserRegistered(user, row.created_at));
+    return user;
+  }
+}
