@@ -1,0 +1,24 @@
+import { createRequire } from 'node:module';
+import { defineSlice, handleStream } from '@slicewise/mediator';
+import { users } from '@slicewise/users';
+import { ImportUsers, ImportUsersHandler } from './import-users.js';
+
+const { name, version } = createRequire(import.meta.url)('../package.json') as { name: string; version: string };
+
+/** The import-users slice: `ImportUsers` (`POST /users/import`, `users import <file>`, `users:write`). */
+export const importUsers = defineSlice({
+  name,
+  version,
+  requires: [users],
+  handlers: [handleStream(ImportUsers, ImportUsersHandler)],
+});
+
+export { type UserDto, UserRegistered } from '@slicewise/users';
+export {
+  defaultImportBatchSize,
+  type ImportProgress,
+  ImportUsers,
+  type ImportUsersParams,
+} from './import-users.js';
+export type { ImportRejection } from './rows.js';
+export { type ImportSource, maxLineLength } from './sources.js';

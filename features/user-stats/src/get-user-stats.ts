@@ -1,0 +1,44 @@
+import { Database } from '@slicewise/db';
+import { declareRequest, Query, type RequestHandler } from '@slicewise/mediator';
+import { Service } from 'typedi';
+
+/** Registrations on one UTC day (`YYYY-MM-DD`). */
+export interface RegistrationsOnDay {
+  day: string;
+  count: number;
+}
+
+/** The user statistics: totals, and registrations per UTC day in day order. */
+export interface UserStats {
+  total: number;
+  active: number;
+  registeredPerDay: RegistrationsOnDay[];
+}
+
+/** Reads the read model (never the `users` table). */
+export function readUserStats(db: Database): UserStats {
+  const [totals] = db.query<{ total: number; active: number }>('SELECT total, active FROM user_stats_totals');
+  const registeredPerDay = db.query<RegistrationsOnDay>(
+    'SELECT day, registered AS count FROM user_stats_days ORDER BY day',
+  );
+  return { total: totals?.total ?? 0, active: totals?.active ?? 0, registeredPerDay };
+}
+
+/** How many users there are, how many are active, and how many registered each day. */
+export class GetUserStats extends Query<UserStats> {
+  static readonly declaration = declareRequest({
+    description: 'User totals (all, active) and registrations per day',
+    http: { method: 'GET', path: '/user-stats' },
+    cli: { command: 'users stats' },
+  });
+}
+
+/** Answers from `user_stats_totals` and `user_stats_days`. */
+@Service()
+export class GetUserStatsHandler implements RequestHandler<GetUserStats> {
+  constructor(private readonly db: Database) {}
+
+  handle(): UserStats {
+    return readUserStats(this.db);
+  }
+}
