@@ -44,7 +44,10 @@ try {
     peakHeap = Math.max(peakHeap, heapUsed);
   };
   const timer = setInterval(sample, 50);
-  const host = createHost({ slices: [importUsers, counter], database: join(folder, 'bench.db') });
+  const host = createHost({
+    slices: [importUsers, counter],
+    database: process.env.BENCH_DB ?? join(folder, 'bench.db'),
+  });
   const started = performance.now();
   let last;
   for await (const progress of host.mediator.stream(new ImportUsers({ file }), {
