@@ -6,7 +6,7 @@ import type { Database } from '@slicewise/db';
 import { createHost } from '@slicewise/host';
 import { defineSlice, type NotificationHandler, on, requestFromInput } from '@slicewise/mediator';
 import { Service } from 'typedi';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { type ImportProgress, ImportUsers, importUsers, UserRegistered } from './index.js';
 
 const writer = { caller: { id: 'test', permissions: ['users:write'] } };
@@ -46,8 +46,10 @@ describe('ImportUsers', () => {
     const host = newHost();
     const body = ndjson({ name: 'Ada', email: 'Ada@Example.com' }, { name: 'Alan', email: 'alan@example.com' });
 
-    const progress = await collect(host.mediator.stream(new ImportUsers({ body }), writer));
+    const stream = host.mediator.stream(new ImportUsers({ body }), writer);
+    const progress = await collect(stream);
 
+    expectTypeOf(stream).toEqualTypeOf<AsyncIterable<ImportProgress>>();
     expect(progress).toEqual([
       { read: 2, imported: 2, rejected: 0, rejections: [], done: false },
       { read: 2, imported: 2, rejected: 0, rejections: [], done: true },
@@ -110,9 +112,7 @@ describe('ImportUsers', () => {
     const host = newHost();
     const rows = Array.from({ length: 5 }, (_, i) => ({ name: `U${i}`, email: `u${i}@example.com` }));
 
-    const progress = await collect(
-      host.mediator.stream(new ImportUsers({ body: ndjson(...rows), batchSize: 2 }), writer),
-    );
+    const progress = await collect(host.mediator.stream(new ImportUsers({ body: ndjson(...rows), batch: 2 }), writer));
 
     expect(progress.map((item) => [item.read, item.imported, item.done])).toEqual([
       [2, 2, false],
@@ -131,7 +131,7 @@ describe('ImportUsers', () => {
       { name: 'Alan', email: 'alan@example.com' },
     );
 
-    await collect(host.mediator.stream(new ImportUsers({ body, batchSize: 2 }), writer));
+    await collect(host.mediator.stream(new ImportUsers({ body, batch: 2 }), writer));
 
     expect(seen).toEqual([
       { email: 'ada@example.com', inTransaction: false },
@@ -147,7 +147,7 @@ describe('ImportUsers', () => {
     const items: ImportProgress[] = [];
 
     const run = async () => {
-      for await (const item of host.mediator.stream(new ImportUsers({ body: ndjson(...rows), batchSize: 3 }), {
+      for await (const item of host.mediator.stream(new ImportUsers({ body: ndjson(...rows), batch: 3 }), {
         ...writer,
         signal: controller.signal,
       })) {
@@ -199,7 +199,7 @@ describe('ImportUsers', () => {
     [{ file: 'users.txt' }, 'VALIDATION'],
     [{ file: 'missing.ndjson' }, 'NOT_FOUND'],
     [{ body: '', format: 'xml' }, 'VALIDATION'],
-    [{ body: '', batchSize: '0' }, 'VALIDATION'],
+    [{ body: '', batch: '0' }, 'VALIDATION'],
   ])('fails %j with %s before writing anything', async (input, code) => {
     const host = newHost();
 

@@ -22,7 +22,7 @@ import {
 } from './rows.js';
 import { type ImportSource, type Line, linesOf, maxLineLength } from './sources.js';
 
-/** Rows per transaction unless `batchSize` says otherwise. */
+/** Rows per transaction unless `batch` says otherwise. */
 export const defaultImportBatchSize = 1000;
 
 const input = z.object({
@@ -31,7 +31,7 @@ const input = z.object({
   /** `csv` or `ndjson`. Default: from the file's extension (`.csv`; `.ndjson`, `.jsonl`), `ndjson` for a body. */
   format: z.enum(['csv', 'ndjson'], { error: 'must be csv or ndjson' }).optional(),
   /** Rows per transaction, 1..10000. Default 1000. */
-  batchSize: z.coerce
+  batch: z.coerce
     .number({ error: 'must be a number' })
     .int({ error: 'must be a whole number' })
     .min(1, { error: 'must be at least 1' })
@@ -56,7 +56,7 @@ export interface ImportProgress {
 export interface ImportUsersParams {
   file?: string;
   format?: 'csv' | 'ndjson';
-  batchSize?: number;
+  batch?: number;
   /** The data itself: an HTTP request body (a Node `Readable`), any async iterable of text/bytes, or a string. */
   body?: ImportSource;
 }
@@ -103,7 +103,7 @@ export class ImportUsersHandler implements StreamHandler<ImportUsers> {
   constructor(private readonly db: Database) {}
 
   async *handle(request: ImportUsers, context: DispatchContext): AsyncGenerator<ImportProgress> {
-    const { file, batchSize } = request.input;
+    const { file, batch: batchSize } = request.input;
     if ((file === undefined) === (request.body === undefined)) {
       const message = file === undefined ? 'is required (or a body from the host)' : 'cannot be combined with a body';
       throw new ValidationError(`ImportUsers needs either a file or a body: file ${message}`, [

@@ -49,7 +49,7 @@ describe('the user-management slices composed together', () => {
       .map((row) => JSON.stringify(row))
       .join('\n');
 
-    for await (const _ of host.mediator.stream(new ImportUsers({ body, batchSize: 2 }), writer)) {
+    for await (const _ of host.mediator.stream(new ImportUsers({ body, batch: 2 }), writer)) {
       // drain
     }
     await host.mediator.send(new DeactivateUser({ id: 1 }), writer);
