@@ -8,6 +8,7 @@ import { ListUsers, listUsers } from '@slicewise/list-users';
 import { requestFromInput } from '@slicewise/mediator';
 import { RegisterUser, registerUser } from '@slicewise/register-user';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { GetUserStats, RebuildUserStats, userStats } from './index.js';
 
 const writer = { caller: { id: 'test', permissions: ['users:write'] } };
@@ -85,6 +86,21 @@ describe('the user-management slices composed together', () => {
       'users register',
       'users stats',
     ]);
+    host.close();
+  });
+
+  it('declares inputs that convert to JSON Schema, for API docs and CLI help', () => {
+    const host = createHost({ slices: allSlices });
+
+    for (const { name, declaration } of host.mediator.describe()) {
+      if (!declaration.input) continue;
+      for (const io of ['input', 'output'] as const) {
+        expect(() => z.toJSONSchema(declaration.input as z.ZodType, { io }), `${name} (${io})`).not.toThrow();
+      }
+    }
+    expect(z.toJSONSchema(ListUsers.declaration.input as z.ZodType, { io: 'input' })).toMatchObject({
+      properties: { active: { type: 'boolean' }, limit: { type: 'integer', default: 50, maximum: 500 } },
+    });
     host.close();
   });
 
