@@ -159,7 +159,7 @@ export function requestCommands(
       },
     });
   }
-  return commands;
+  return commands.sort((a, b) => a.words.join(' ').localeCompare(b.words.join(' ')));
 }
 
 /** The command the words name (the longest match), if any. */
