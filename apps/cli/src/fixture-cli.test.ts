@@ -36,7 +36,9 @@ function expectFailure(result: ProcessResult, code: number, ...lines: RegExp[]):
   expect(result.stderr).not.toMatch(/\n\s+at /);
   const stderr = result.stderr.trimEnd().split('\n');
   expect(stderr).toHaveLength(lines.length);
-  lines.forEach((line, i) => expect(stderr[i]).toMatch(line));
+  lines.forEach((line, i) => {
+    expect(stderr[i]).toMatch(line);
+  });
 }
 
 describe('a command with options and permissions (people add)', () => {
