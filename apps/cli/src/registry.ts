@@ -19,6 +19,11 @@ export interface SliceEntry {
    * imports this slice alone. `--help`, `slices` and the `db` commands import every entry.
    */
   readonly commands: readonly string[];
+  /**
+   * Other entries (by name) to load with this one: the slices answering the requests this slice `sends`
+   * (slices it `requires` are composed by the mediator already).
+   */
+  readonly with?: readonly string[];
   /** Imports the slice's package: `() => import('@slicewise/get-active-users').then(...)`. */
   load(): Promise<LoadedSlice>;
 }
@@ -51,8 +56,20 @@ export function entriesFor(
   return { entries: words.length > 0 && group.length > 0 ? group : [...registry], exact: false };
 }
 
-/** Imports the given entries (in registry order, in parallel). */
-export async function loadEntries(registry: SliceRegistry, entries: readonly SliceEntry[]): Promise<LoadedSlices> {
+/** Imports the given entries and the entries they need `with` them (in registry order, in parallel). */
+export async function loadEntries(registry: SliceRegistry, wanted: readonly SliceEntry[]): Promise<LoadedSlices> {
+  const names = new Set<string>();
+  const add = (entry: SliceEntry) => {
+    if (names.has(entry.name)) return;
+    names.add(entry.name);
+    for (const name of entry.with ?? []) {
+      const other = registry.find((candidate) => candidate.name === name);
+      if (!other) throw new Error(`Slice entry ${entry.name} needs ${name}, which is not in the CLI's slices.ts`);
+      add(other);
+    }
+  };
+  for (const entry of wanted) add(entry);
+  const entries = registry.filter((entry) => names.has(entry.name));
   const loaded = await Promise.all(entries.map((entry) => entry.load()));
   const exposures = new Map<MessageClass, RequestDeclaration>();
   for (const { exposures: more } of loaded)
