@@ -13,6 +13,11 @@ export async function main(registry: SliceRegistry): Promise<void> {
     controller.abort();
   };
   process.on('SIGINT', onInterrupt);
+  // `slicewise … | head` closes the pipe early: stop quietly instead of crashing on EPIPE.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   const code = await runCli(process.argv.slice(2), { slices: registry, signal: controller.signal });
   process.off('SIGINT', onInterrupt);
   process.exitCode = code;
