@@ -44,7 +44,10 @@ try {
   if (run(viaCli).stdout !== expected) throw new Error('The CLI and the plain script print different JSON');
 
   const samples = { cli: [], plain: [], node: [] };
-  for (let i = 0; i < 3; i++) run(viaCli), run(viaPlain); // warm the file cache
+  for (let i = 0; i < 3; i++) {
+    run(viaCli); // warm the file cache
+    run(viaPlain);
+  }
   for (let i = 0; i < runs; i++) {
     samples.plain.push(run(viaPlain));
     samples.cli.push(run(viaCli));
