@@ -6,6 +6,16 @@ import { runCli } from './run-cli.js';
  * requests stop between batches and keep what they committed); a second one exits at once.
  */
 export async function main(registry: SliceRegistry): Promise<void> {
+  // Under `pnpm slicewise …` the process runs in the workspace root: take relative paths (`--db`, an import
+  // file) from the folder the user typed the command in, as `resolveDatabasePath` does.
+  const invokedFrom = process.env.INIT_CWD;
+  if (invokedFrom && invokedFrom !== process.cwd()) {
+    try {
+      process.chdir(invokedFrom);
+    } catch {
+      // a folder that no longer exists: stay where we are
+    }
+  }
   const controller = new AbortController();
   const onInterrupt = () => {
     if (controller.signal.aborted) process.exit(130);
