@@ -203,6 +203,18 @@ describe('a stream request (people import)', () => {
     expect(result.rejected.map((rejection: { line: number }) => rejection.line)).toEqual([3, 5, 6, 7, 8]);
   });
 
+  it('reads a relative file from the folder the command was typed in (INIT_CWD under pnpm)', async () => {
+    writeFileSync(join(dir, 'people.csv'), csv);
+
+    const imported = await runProcess(entry, ['people', 'import', 'people.csv', '--json', '--db', 'app.db'], {
+      cwd: tmpdir(),
+      env: { INIT_CWD: dir },
+    });
+
+    expect(JSON.parse(imported.stdout)).toMatchObject({ imported: 3 });
+    expect(rows('SELECT count(*) AS count FROM people')).toEqual([{ count: 3 }]);
+  });
+
   it('exits 3 when the file does not exist', async () => {
     expectFailure(await cli('people', 'import', 'missing.csv'), 3, /Cannot read missing.csv: no such file/);
   });

@@ -3,8 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHost } from '@slicewise/host';
+import { errorCodes, SlicewiseError } from '@slicewise/mediator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { requestCommands } from './commands.js';
+import { exitCodeOf, UsageError } from './exit-codes.js';
 import { fixtureSlices } from './fixtures/registry.js';
 import { loadEntries, type SliceRegistry } from './registry.js';
 import { runCli } from './run-cli.js';
@@ -39,6 +41,17 @@ async function run(argv: string[], options: { tty?: boolean; env?: NodeJS.Proces
   });
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
+
+describe('exit codes', () => {
+  it('map every mediator error code as documented, usage errors to 2 and anything else to 1', () => {
+    const documented = { VALIDATION: 2, NOT_FOUND: 3, CONFLICT: 4, CANCELLED: 130 } as Record<string, number>;
+    for (const code of errorCodes) {
+      expect(exitCodeOf(new SlicewiseError(code, code)), code).toBe(documented[code] ?? 1);
+    }
+    expect(exitCodeOf(new UsageError('no such option'))).toBe(2);
+    expect(exitCodeOf(new Error('boom'))).toBe(1);
+  });
+});
 
 describe('the slice index of slices.ts', () => {
   it.each([
