@@ -56,6 +56,8 @@ interface ProgressItem {
   done?: number;
   imported?: number;
   total?: number;
+  bytesRead?: number;
+  totalBytes?: number;
   rejected?: { line?: number; reason?: string }[];
 }
 
@@ -76,7 +78,10 @@ async function runStream(label: string, items: AsyncIterable<unknown>, context: 
       last = asProgress(item);
       for (const entry of last.rejected ?? []) rejected.set(`${entry.line}:${entry.reason}`, entry);
       const done = last.read ?? last.done ?? last.imported ?? 0;
-      progress.update(last.total === undefined ? { done } : { done, total: last.total });
+      if (last.total !== undefined) progress.update({ done, total: last.total });
+      else if (last.totalBytes && last.bytesRead !== undefined)
+        progress.update({ done, fraction: last.bytesRead / last.totalBytes });
+      else progress.update({ done });
     }
   } catch (error) {
     progress.finish();

@@ -80,9 +80,20 @@ function isRow(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** An object with exactly one array, of objects, and scalars beside it. */
+function isPage(value: Record<string, unknown>): boolean {
+  const fields = Object.values(value);
+  const arrays = fields.filter(Array.isArray);
+  return (
+    arrays.length === 1 &&
+    (arrays[0] as unknown[]).every(isRow) &&
+    fields.every((field) => Array.isArray(field) || typeof field !== 'object' || field === null)
+  );
+}
+
 /**
- * Writes a response for people: a list of objects as a table, one object as `field  value` lines, a
- * primitive as it is, and nothing (`Done.`) for a command that returns nothing.
+ * Writes a response for people: a list of objects as a table, a page (one list beside scalars) as its table
+ * then its other fields, one object as `field  value` lines, a primitive as it is, and nothing (`Done.`) for a command that returns nothing.
  */
 export function writeReadable(out: OutputStream, value: unknown, colors: Colors): void {
   if (value === undefined || value === null) {
@@ -90,6 +101,15 @@ export function writeReadable(out: OutputStream, value: unknown, colors: Colors)
   } else if (Array.isArray(value)) {
     if (value.every(isRow)) writeTable(out, value, colors);
     else out.write(`${value.map(cell).join('\n')}\n`);
+  } else if (isRow(value) && isPage(value)) {
+    // A page (`{ items: [...], nextCursor, total }`): the rows as a table, then the other fields.
+    const [key, rows] = Object.entries(value).find(([, field]) => Array.isArray(field)) as [string, unknown[]];
+    writeReadable(out, rows, colors);
+    const { [key]: _rows, ...rest } = value;
+    if (Object.keys(rest).length > 0) {
+      out.write('\n');
+      writeReadable(out, rest, colors);
+    }
   } else if (isRow(value)) {
     const keys = Object.keys(value);
     const width = Math.max(0, ...keys.map((key) => key.length));

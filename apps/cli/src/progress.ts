@@ -4,6 +4,8 @@ import { type Colors, formatCount, type OutputStream } from './output.js';
 export interface ProgressState {
   readonly done: number;
   readonly total?: number;
+  /** How far, 0 to 1, when `total` is unknown but another measure is (bytes of a file read…). */
+  readonly fraction?: number;
 }
 
 function duration(seconds: number): string {
@@ -54,14 +56,15 @@ export class ProgressReporter {
   }
 
   #draw(now: number): void {
-    const { done, total } = this.#state;
+    const { done, total, fraction } = this.#state;
     const unit = this.options.unit ?? 'rows';
     const seconds = (now - this.#started) / 1000;
     const rate = seconds > 0 ? done / seconds : 0;
-    const known = total !== undefined && total > 0;
-    const ratio = known ? Math.min(1, done / total) : 0;
-    const eta = known && rate > 0 ? duration((total - done) / rate) : undefined;
-    const counts = known ? `${formatCount(done)}/${formatCount(total)} ${unit}` : `${formatCount(done)} ${unit}`;
+    const counted = total !== undefined && total > 0;
+    const known = counted || (fraction !== undefined && fraction > 0);
+    const ratio = counted ? Math.min(1, done / total) : Math.min(1, fraction ?? 0);
+    const eta = known && rate > 0 && ratio > 0 ? duration((seconds * (1 - ratio)) / ratio) : undefined;
+    const counts = counted ? `${formatCount(done)}/${formatCount(total)} ${unit}` : `${formatCount(done)} ${unit}`;
     const speed = `${formatCount(rate)} ${unit}/s`;
     if (this.#tty) {
       const width = 24;
