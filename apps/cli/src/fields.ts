@@ -127,10 +127,11 @@ export function parseGlobal(argv: readonly string[]): { values: GlobalValues; po
     strict: false,
     tokens: true,
   });
-  // An unknown `--count 5` leaves `5` as a positional: only the positionals before the first option are words.
+  // An unknown `--count 5` leaves `5` as a positional: the words are the positionals before the first option
+  // that is not a global one (globals such as `--db file` may come first: they take their value themselves).
   const positionals: string[] = [];
   for (const token of tokens ?? []) {
-    if (token.kind === 'option') break;
+    if (token.kind === 'option' && !(token.name in globalOptions)) break;
     if (token.kind === 'positional') positionals.push(token.value);
   }
   return { values: values as GlobalValues, positionals };

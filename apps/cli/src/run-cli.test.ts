@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHost } from '@slicewise/host';
@@ -65,6 +65,24 @@ describe('the slice index of slices.ts', () => {
       host.close();
       expect([...declared].sort(), entry.name).toEqual([...entry.commands].sort());
     }
+  });
+});
+
+describe('global options', () => {
+  it('may come before the command words', async () => {
+    const stdout = stream();
+    const db = join(dir, 'first.db');
+
+    const code = await runCli(['--db', db, '--json', 'people', 'list'], {
+      slices: fixtureSlices,
+      env: {},
+      stdout,
+      stderr: stream(),
+    });
+
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout.text)).toEqual([]);
+    expect(existsSync(db)).toBe(true);
   });
 });
 
