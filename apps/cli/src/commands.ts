@@ -174,4 +174,3 @@ export function findCommand(commands: readonly CliCommand[], words: readonly str
     .sort((a, b) => b.words.length - a.words.length)[0];
 }
 
-export { runStream };
