@@ -173,4 +173,3 @@ export function findCommand(commands: readonly CliCommand[], words: readonly str
     .filter((command) => command.words.every((word, i) => words[i] === word))
     .sort((a, b) => b.words.length - a.words.length)[0];
 }
-

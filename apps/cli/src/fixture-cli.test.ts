@@ -223,7 +223,7 @@ describe('a stream request (people import)', () => {
     const lines = Array.from({ length: 200_000 }, (_, i) => `Person ${i},person${i}@example.com`);
     writeFileSync(join(dir, 'big.csv'), `${lines.join('\n')}\n`);
     const { SLICEWISE_DB, INIT_CWD, ...env } = process.env;
-    const child = spawn(process.execPath, [entry, 'people', 'import', 'big.csv', '--pause-ms', '5', '--db', db], {
+    const child = spawn(process.execPath, [entry, 'people', 'import', 'big.csv', '--pause-ms', '10', '--db', db], {
       cwd: dir,
       env,
     });
@@ -240,7 +240,7 @@ describe('a stream request (people import)', () => {
     );
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
 
-    await progressed;
+    await Promise.race([progressed, exited]);
     child.kill('SIGINT');
     const code = await exited;
 
