@@ -1,6 +1,7 @@
 import type { Host } from '@slicewise/host';
 import {
   type Caller,
+  CompositionError,
   declarationOf,
   isSlicewiseError,
   type Mediator,
@@ -163,6 +164,18 @@ export function requestCommands(
         return 0;
       },
     });
+  }
+  const seen = new Map<string, CliCommand>();
+  for (const command of commands) {
+    const words = command.words.join(' ');
+    const other = seen.get(words);
+    if (other) {
+      throw new CompositionError(
+        `Two requests declare the command "${words}": one of ${other.source} and one of ${command.source}; ` +
+          "change one request's cli.command",
+      );
+    }
+    seen.set(words, command);
   }
   return commands.sort((a, b) => a.words.join(' ').localeCompare(b.words.join(' ')));
 }

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHost } from '@slicewise/host';
-import { errorCodes, SlicewiseError } from '@slicewise/mediator';
+import { declareRequest, defineSlice, errorCodes, handle, Query, SlicewiseError } from '@slicewise/mediator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { requestCommands } from './commands.js';
 import { exitCodeOf, UsageError } from './exit-codes.js';
@@ -65,6 +65,34 @@ describe('the slice index of slices.ts', () => {
       host.close();
       expect([...declared].sort(), entry.name).toEqual([...entry.commands].sort());
     }
+  });
+});
+
+describe('composition', () => {
+  it('fails, naming both slices, when two requests declare the same command', async () => {
+    class Shout extends Query<string> {
+      static readonly declaration = declareRequest({ cli: { command: 'echo' } });
+    }
+    const shouting = defineSlice({
+      name: 'shouting',
+      handlers: [
+        handle(
+          Shout,
+          class {
+            handle = () => 'HI';
+          },
+        ),
+      ],
+    });
+    const registry: SliceRegistry = [
+      ...fixtureSlices,
+      { name: 'shouting', commands: ['echo'], load: async () => ({ slice: shouting }) },
+    ];
+
+    const result = await run(['echo'], { registry });
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/Two requests declare the command "echo": one of fixture-echo and one of shouting/);
   });
 });
 
