@@ -142,7 +142,7 @@ export async function runCli(argv: readonly string[], options: RunCliOptions): P
     if (hostCommand && !help) return execute(hostCommand, await loadEntries(registry, registry));
 
     // Help, groups and unknown words: compose the slices concerned on an in-memory database.
-    const loaded = await loadEntries(registry, help || exact ? entries : entriesFor(registry, words).entries);
+    const loaded = await loadEntries(registry, entries);
     const memory = createHost({ slices: loaded.slices });
     hosts.push(memory);
     const commands = [...requestCommands(memory.mediator, loaded.exposures), ...hostCommands];
