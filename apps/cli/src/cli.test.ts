@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,6 +89,34 @@ describe('slicewise db seed', () => {
     const again = await cli(['db', 'seed', '--count', '4', '--json', '--db', db]);
 
     expect(JSON.parse(again.stdout)).toEqual({ added: 0, requested: 4 });
+  });
+  it('shows progress on stderr for a large count, and on Ctrl-C keeps the batches written before it', async () => {
+    const db = join(dir, 'app.db');
+    const { SLICEWISE_DB, INIT_CWD, ...env } = process.env;
+    const child = spawn(process.execPath, [bin, 'db', 'seed', '--count', '5000000', '--db', db], { cwd: dir, env });
+    let stderr = '';
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const progressed = new Promise<void>((resolve) =>
+      child.stderr.on('data', (chunk) => {
+        stderr += chunk;
+        if (/users\/s/.test(stderr)) resolve();
+      }),
+    );
+
+    await Promise.race([progressed, exited]);
+    child.kill('SIGINT');
+
+    expect(await exited).toBe(130);
+    expect(stderr).toMatch(/^db seed: [\d,]+\/5,000,000 users \(\d+%\), [\d,]+ users\/s, ETA \S+$/m);
+    const kept = Number(
+      /Cancelled: ([\d,]+) of 5,000,000 demo users were written and kept/.exec(stderr)?.[1]?.replaceAll(',', ''),
+    );
+    const sqlite = new BetterSqlite3(db, { readonly: true });
+    const { count } = sqlite.prepare('SELECT count(*) AS count FROM users').get() as { count: number };
+    expect(sqlite.pragma('integrity_check')).toEqual([{ integrity_check: 'ok' }]);
+    sqlite.close();
+    expect(count).toBe(kept);
+    expect(count % 1000).toBe(0);
   });
 });
 
