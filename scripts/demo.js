@@ -12,5 +12,6 @@ slicewise('users', 'list', '--active');
 console.log(`
 Next:
   pnpm -s slicewise users list --active --json   # the same users as JSON
+  pnpm -s slicewise --help                       # every command, generated from the slices' declarations
   pnpm api                                       # then: curl 'http://127.0.0.1:3000/users?active=true'
   pnpm test                                      # the whole test suite`);

@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,28 +90,105 @@ describe('slicewise db seed', () => {
 
     expect(JSON.parse(again.stdout)).toEqual({ added: 0, requested: 4 });
   });
+  it('shows progress on stderr for a large count, and on Ctrl-C keeps the batches written before it', async () => {
+    const db = join(dir, 'app.db');
+    const { SLICEWISE_DB, INIT_CWD, ...env } = process.env;
+    const child = spawn(process.execPath, [bin, 'db', 'seed', '--count', '5000000', '--db', db], { cwd: dir, env });
+    let stderr = '';
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const progressed = new Promise<void>((resolve) =>
+      child.stderr.on('data', (chunk) => {
+        stderr += chunk;
+        if (/users\/s/.test(stderr)) resolve();
+      }),
+    );
+
+    await Promise.race([progressed, exited]);
+    child.kill('SIGINT');
+
+    expect(await exited).toBe(130);
+    expect(stderr).toMatch(/^db seed: [\d,]+\/5,000,000 users \(\d+%\), [\d,]+ users\/s, ETA \S+$/m);
+    const kept = Number(
+      /Cancelled: ([\d,]+) of 5,000,000 demo users were written and kept/.exec(stderr)?.[1]?.replaceAll(',', ''),
+    );
+    const sqlite = new BetterSqlite3(db, { readonly: true });
+    const { count } = sqlite.prepare('SELECT count(*) AS count FROM users').get() as { count: number };
+    expect(sqlite.pragma('integrity_check')).toEqual([{ integrity_check: 'ok' }]);
+    sqlite.close();
+    expect(count).toBe(kept);
+    expect(count % 1000).toBe(0);
+  });
 });
 
 describe('slicewise errors', () => {
   it.each([
-    [['db', 'seed', '--count', 'many'], /--count must be a whole number/],
-    [['db', 'seed', '--count', '0'], /--count must be a whole number/],
+    [['db', 'seed', '--count', 'many'], /--count: must be a whole number/],
+    [['db', 'seed', '--count', '0'], /--count: must be a whole number/],
     [['users', 'list', '--bogus'], /Unknown option '--bogus'/],
     [['users', 'remove'], /Unknown command "users remove"/],
   ])('exits 2 with one line on stderr for %j', async (args, message) => {
     const result = await cli([...args, '--db', join(dir, 'app.db')]);
 
     expect(result.code).toBe(2);
+    expect(result.stderr.split('\n').length).toBeLessThanOrEqual(3);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(message);
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('prints help and the version', async () => {
+  it('exits 2 naming the missing flag when users list lacks --active', async () => {
+    const result = await cli(['users', 'list', '--db', join(dir, 'app.db')]);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^slicewise users list: invalid input .*\n {2}--active: is required/);
+  });
+});
+
+describe('slicewise help', () => {
+  it('prints the version, and help for every command listed, with the exit codes', async () => {
     const help = await cli(['--help']);
     const version = await cli(['--version']);
+    const commands = [...help.stdout.matchAll(/^ {2}([a-z]+(?: [a-z]+)?)(?= |$)/gm)].map((match) => match[1] as string);
 
-    expect(help.stdout).toContain('users list --active [--json]');
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(help.stdout).toMatch(/^ {2}users list --active\s+List the active users$/m);
+    expect(help.stdout).toMatch(/^ {2}4\s+conflict/m);
+    expect(commands).toEqual(['users list', 'db migrate', 'db seed', 'slices']);
+    const helps = await Promise.all(commands.map((command) => cli([...command.split(' '), '--help'])));
+    helps.forEach((text, i) => {
+      expect(text.code).toBe(0);
+      expect(text.stdout).toContain(`Usage: slicewise ${commands[i]}`);
+    });
+    expect((await cli(['users', '--help'])).stdout).toMatch(/users list --active/);
+  });
+});
+
+describe('slicewise slices and db migrate', () => {
+  it('lists the composed slices with versions and their commands', async () => {
+    const table = await cli(['slices']);
+    const json = await cli(['slices', '--json']);
+
+    expect(table.stdout).toMatch(/^@slicewise\/get-active-users\s+\d+\.\d+\.\d+\s+1\s+1$/m);
+    expect(table.stdout).toMatch(/^GetActiveUsers\s+query\s+@slicewise\/get-active-users\s+slicewise users list/m);
+    expect(JSON.parse(json.stdout)).toEqual([
+      expect.objectContaining({ name: '@slicewise/get-active-users', migrations: ['001-create-users'] }),
+    ]);
+  });
+
+  it('shows pending migrations without creating the database, applies them once, then shows them applied', async () => {
+    const db = join(dir, 'new.db');
+
+    const before = await cli(['db', 'migrate', '--status', '--json', '--db', db]);
+    expect(existsSync(db)).toBe(false);
+    const first = await cli(['db', 'migrate', '--json', '--db', db]);
+    const second = await cli(['db', 'migrate', '--db', db]);
+    const after = await cli(['db', 'migrate', '--status', '--db', db]);
+
+    expect(JSON.parse(before.stdout)).toEqual([
+      { slice: '@slicewise/get-active-users', migration: '001-create-users', status: 'pending', appliedAt: null },
+    ]);
+    expect(JSON.parse(first.stdout)).toEqual({ applied: ['@slicewise/get-active-users/001-create-users'] });
+    expect(second.stdout).toBe('Up to date: no pending migrations.\n');
+    expect(after.stdout).toMatch(/001-create-users\s+applied\s+\d{4}-\d\d-\d\dT/);
   });
 });

@@ -1,6 +1,9 @@
 import { type ErrorCode, isSlicewiseError } from '@slicewise/mediator';
 
-/** The process exit code of each error code: the one place the CLI maps them. */
+/**
+ * The process exit code of each mediator error code: the one place the CLI maps them. A new error code does
+ * not compile until it is mapped here. Documented in `slicewise --help` and the README.
+ */
 export const exitCodes: Record<ErrorCode, number> = {
   VALIDATION: 2,
   UNAUTHORIZED: 1,
@@ -12,9 +15,27 @@ export const exitCodes: Record<ErrorCode, number> = {
   INTERNAL: 1,
 };
 
-/** The command line itself is wrong: unknown command or option, missing value. */
+/** Exit codes as the help text and the README list them. */
+export const exitCodeHelp: readonly (readonly [number, string])[] = [
+  [0, 'ok'],
+  [1, 'anything else (internal error, timeout, permission)'],
+  [2, 'usage or validation: a wrong command, option or value'],
+  [3, 'not found'],
+  [4, 'conflict with the current data (already exists…)'],
+  [130, 'cancelled with Ctrl-C'],
+];
+
+/** The command line itself is wrong: unknown command or option, missing argument. */
 export class UsageError extends Error {
   override name = 'UsageError';
+
+  /** `hint` is the command whose help fixes the mistake, e.g. `users get`. */
+  constructor(
+    message: string,
+    readonly hint = '',
+  ) {
+    super(message);
+  }
 }
 
 /** The exit code for a failure. */
