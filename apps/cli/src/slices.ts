@@ -1,4 +1,3 @@
-import type { RequestDeclaration } from '@slicewise/mediator';
 import type { SliceRegistry } from './registry.js';
 
 /**
@@ -6,46 +5,37 @@ import type { SliceRegistry } from './registry.js';
  * commands its requests declare (`declaration.cli.command`) so a command imports only its own slice;
  * `cli.test.ts` fails when this index and the declarations disagree.
  *
- * Adding a slice: `pnpm --filter @slicewise/cli add @slicewise/get-user@workspace:^`, then one entry:
- *   { name: '@slicewise/get-user', commands: ['users get'],
- *     load: () => import('@slicewise/get-user').then((m) => ({ slice: m.getUser })) },
+ * Adding a slice: `pnpm --filter @slicewise/cli add @slicewise/<name>@workspace:^`, then one entry.
  */
 export const slices: SliceRegistry = [
   {
-    name: '@slicewise/get-active-users',
+    name: '@slicewise/list-users',
     commands: ['users list'],
-    load: () =>
-      import('@slicewise/get-active-users').then((m) => ({
-        slice: m.getActiveUsers,
-        // Stop-gap: GetActiveUsers declares no `cli` exposure yet. Delete this once the slice declares
-        // `cli: { command: 'users list' }` (with `--active`/`--limit`) itself.
-        exposures: new Map([[m.GetActiveUsers, usersListExposure]]),
-      })),
+    load: () => import('@slicewise/list-users').then((m) => ({ slice: m.listUsers })),
+  },
+  {
+    name: '@slicewise/get-user',
+    commands: ['users get'],
+    load: () => import('@slicewise/get-user').then((m) => ({ slice: m.getUser })),
+  },
+  {
+    name: '@slicewise/register-user',
+    commands: ['users register'],
+    load: () => import('@slicewise/register-user').then((m) => ({ slice: m.registerUser })),
+  },
+  {
+    name: '@slicewise/deactivate-user',
+    commands: ['users deactivate'],
+    load: () => import('@slicewise/deactivate-user').then((m) => ({ slice: m.deactivateUser })),
+  },
+  {
+    name: '@slicewise/import-users',
+    commands: ['users import'],
+    load: () => import('@slicewise/import-users').then((m) => ({ slice: m.importUsers })),
+  },
+  {
+    name: '@slicewise/user-stats',
+    commands: ['users stats', 'users rebuild-stats'],
+    load: () => import('@slicewise/user-stats').then((m) => ({ slice: m.userStats })),
   },
 ];
-
-/** `users list --active` for the GetActiveUsers of today, which takes no input. */
-const usersListExposure: RequestDeclaration = {
-  description: 'List the active users',
-  cli: { command: 'users list' },
-  input: {
-    '~standard': {
-      version: 1,
-      vendor: 'slicewise-cli',
-      validate: (value) => {
-        const active = (value as { active?: unknown } | undefined)?.active;
-        return active === true
-          ? { value: { active } }
-          : { issues: [{ message: 'is required: only active users can be listed yet', path: ['active'] }] };
-      },
-      jsonSchema: {
-        input: () => ({
-          type: 'object',
-          properties: { active: { type: 'boolean', description: 'only the active users (required for now)' } },
-          required: ['active'],
-        }),
-        output: () => ({}),
-      },
-    },
-  } as RequestDeclaration['input'],
-};
