@@ -39,7 +39,7 @@ describe('Database', () => {
         throw new Error('fail after the write');
       }),
     ).toThrow('fail after the write');
-    expect(db.query('SELECT * FROM t')).toEqual([]);
+    expect(db.query('SELECT * FROM t').all()).toEqual([]);
   });
 
   it('refuses an async function in atomic and keeps none of its writes', async () => {
@@ -51,7 +51,7 @@ describe('Database', () => {
         db.execute('INSERT INTO t VALUES (1)');
       }),
     ).toThrow(/synchronous/);
-    expect(db.query('SELECT * FROM t')).toEqual([]);
+    expect(db.query('SELECT * FROM t').all()).toEqual([]);
   });
 
   it('reports a unique violation as a CONFLICT with the SQLite error as cause', () => {

@@ -9,7 +9,7 @@ describe('migrate', () => {
 
     expect(migrate(db, 'users', [createUsers])).toEqual(['001-create-users']);
     expect(migrate(db, 'users', [createUsers])).toEqual([]);
-    expect(db.query('SELECT set_name, name FROM _slicewise_migrations')).toEqual([
+    expect(db.query('SELECT set_name, name FROM _slicewise_migrations').all()).toEqual([
       { set_name: 'users', name: '001-create-users' },
     ]);
   });
@@ -28,7 +28,7 @@ describe('migrate', () => {
 
     expect(() => migrate(db, 'users', [createUsers, broken])).toThrow(/nowhere/);
     expect(db.tableNames()).not.toContain('half');
-    expect(db.query('SELECT name FROM _slicewise_migrations')).toEqual([{ name: '001-create-users' }]);
+    expect(db.query('SELECT name FROM _slicewise_migrations').all()).toEqual([{ name: '001-create-users' }]);
   });
 
   it('refuses to go on when an applied migration was edited', () => {

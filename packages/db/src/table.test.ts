@@ -14,7 +14,7 @@ describe('Table', () => {
       pk: 'id',
     });
 
-    expect(db.query('SELECT name, type, pk FROM pragma_table_info(?)', ['things'])).toEqual([
+    expect(db.query('SELECT name, type, pk FROM pragma_table_info(?)', ['things']).all()).toEqual([
       { name: 'id', type: 'INTEGER', pk: 1 },
       { name: 'name', type: 'TEXT', pk: 0 },
       { name: 'score', type: 'REAL', pk: 0 },
@@ -34,7 +34,7 @@ describe('Table', () => {
       { n: 2.5, s: 'two' },
     ]);
 
-    expect(db.query('SELECT name, type FROM pragma_table_info(?)', ['m'])).toEqual([
+    expect(db.query('SELECT name, type FROM pragma_table_info(?)', ['m']).all()).toEqual([
       { name: 'n', type: 'REAL' },
       { name: 's', type: 'TEXT' },
     ]);
