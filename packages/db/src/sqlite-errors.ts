@@ -24,5 +24,5 @@ export function fromSqliteError(error: unknown, sql: string): unknown {
   }
   const column = missingColumn.exec(message)?.[1];
   if (column !== undefined) return new InvalidColumnsError(message, [column], { cause: error });
-  return new InternalError(`SQLite error ${code} in: ${sql}`, { cause: error });
+  return new InternalError(`SQLite error ${code}: ${message}, in: ${sql}`, { cause: error });
 }
