@@ -26,7 +26,8 @@ export interface DatabaseOptions {
 }
 
 const schemaStatement = /^\s*(?:create|drop|alter)\b/i;
-const isAsyncFunction = (fn: unknown) => (fn as { constructor?: { name?: string } }).constructor?.name === 'AsyncFunction';
+const isAsyncFunction = (fn: unknown) =>
+  (fn as { constructor?: { name?: string } }).constructor?.name === 'AsyncFunction';
 
 /**
  * A SQLite database: a file (created with its folder) or `:memory:`, the sqlite-utils way. Register the one
@@ -86,7 +87,8 @@ export class Database {
         throw fromSqliteError(error, sql);
       }
       if (pluck) statement.pluck();
-      if (this.#statements.size >= this.#cacheSize) this.#statements.delete(this.#statements.keys().next().value as string);
+      if (this.#statements.size >= this.#cacheSize)
+        this.#statements.delete(this.#statements.keys().next().value as string);
       this.#statements.set(key, statement);
     }
     return statement;

@@ -50,7 +50,8 @@ export function enableFts<T extends Table<object>>(table: T, columns: readonly s
   const db = table.db;
   db.atomic(() => {
     if (options.replace) disableFts(table);
-    else if (db.table(ftsTableName(table.name)).exists()) throw new AlterError(`${table.name} already has a full-text index`);
+    else if (db.table(ftsTableName(table.name)).exists())
+      throw new AlterError(`${table.name} already has a full-text index`);
     db.execute(`CREATE VIRTUAL TABLE ${fts} USING fts5 (${list}, content = ${quoteIdentifier(table.name)}${tokenize})`);
     db.execute(`INSERT INTO ${fts} (${fts}) VALUES ('rebuild')`);
     if (options.createTriggers === false) return;
@@ -70,7 +71,8 @@ export function enableFts<T extends Table<object>>(table: T, columns: readonly s
 export function disableFts(table: Table<object>): void {
   const db = table.db;
   db.atomic(() => {
-    for (const suffix of ['ai', 'ad', 'au']) db.execute(`DROP TRIGGER IF EXISTS ${quoteIdentifier(`${table.name}_fts_${suffix}`)}`);
+    for (const suffix of ['ai', 'ad', 'au'])
+      db.execute(`DROP TRIGGER IF EXISTS ${quoteIdentifier(`${table.name}_fts_${suffix}`)}`);
     db.execute(`DROP TABLE IF EXISTS ${quoteIdentifier(ftsTableName(table.name))}`);
   });
 }

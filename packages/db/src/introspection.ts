@@ -62,9 +62,9 @@ export function pksOf(columns: readonly Column[]): string[] {
 
 /** The indexes of a table, with their columns. */
 export function indexesOf(db: Database, table: string): Index[] {
-  const list = db.prepare('SELECT name, "unique", origin, partial FROM pragma_index_list(?) ORDER BY seq DESC').all([
-    table,
-  ]) as { name: string; unique: number; origin: Index['origin']; partial: number }[];
+  const list = db
+    .prepare('SELECT name, "unique", origin, partial FROM pragma_index_list(?) ORDER BY seq DESC')
+    .all([table]) as { name: string; unique: number; origin: Index['origin']; partial: number }[];
   const info = db.prepare('SELECT name FROM pragma_index_info(?) ORDER BY seqno', true);
   return list.map((index) => ({
     name: index.name,

@@ -124,9 +124,12 @@ export class Migrations {
   }
 
   #edited(name: string): MigrationError {
-    return new MigrationError(`Migration ${this.name}/${name} was edited after it was applied: add a new migration instead`, {
-      details: { set: this.name, migration: name },
-    });
+    return new MigrationError(
+      `Migration ${this.name}/${name} was edited after it was applied: add a new migration instead`,
+      {
+        details: { set: this.name, migration: name },
+      },
+    );
   }
 }
 

@@ -2,7 +2,11 @@ import { ConflictError, InternalError, TimeoutError, ValidationError } from '@sl
 import BetterSqlite3 from 'better-sqlite3';
 import { InvalidColumnsError } from './errors.js';
 
-const conflictCodes = new Set(['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY', 'SQLITE_CONSTRAINT_FOREIGNKEY']);
+const conflictCodes = new Set([
+  'SQLITE_CONSTRAINT_UNIQUE',
+  'SQLITE_CONSTRAINT_PRIMARYKEY',
+  'SQLITE_CONSTRAINT_FOREIGNKEY',
+]);
 const invalidDataCodes = new Set(['SQLITE_CONSTRAINT_NOTNULL', 'SQLITE_CONSTRAINT_CHECK', 'SQLITE_MISMATCH']);
 const missingColumn = /(?:has no column named|no such column:) (.+)$/;
 

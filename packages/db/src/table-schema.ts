@@ -82,13 +82,19 @@ export function createTableSql(
 }
 
 /** Resolves a foreign key's other column to the other table's primary key, checking both exist. */
-export function resolveForeignKey(table: Table<object>, spec: ForeignKeySpec, ownPk: readonly string[] = []): ForeignKey {
+export function resolveForeignKey(
+  table: Table<object>,
+  spec: ForeignKeySpec,
+  ownPk: readonly string[] = [],
+): ForeignKey {
   const other = table.db.table(spec.otherTable);
   const selfReference = spec.otherTable === table.name && !table.exists();
-  if (!selfReference && !other.exists()) throw new AlterError(`Foreign key target table ${spec.otherTable} does not exist`);
+  if (!selfReference && !other.exists())
+    throw new AlterError(`Foreign key target table ${spec.otherTable} does not exist`);
   const otherPk = selfReference ? [...ownPk] : other.pks;
   const otherColumn = spec.otherColumn ?? (otherPk.length === 1 ? otherPk[0] : undefined);
-  if (otherColumn === undefined) throw new AlterError(`Name the column of ${spec.otherTable} that ${spec.column} references`);
+  if (otherColumn === undefined)
+    throw new AlterError(`Name the column of ${spec.otherTable} that ${spec.column} references`);
   if (!selfReference && otherColumn !== 'rowid' && !other.columns.some((column) => column.name === otherColumn)) {
     throw new AlterError(`Foreign key target column ${spec.otherTable}.${otherColumn} does not exist`);
   }
@@ -129,7 +135,8 @@ export function createIndex(table: Table<object>, columns: readonly string[], op
   if (columns.length === 0) throw new InvalidColumnsError('An index needs at least one column', []);
   const existing = new Set(table.columns.map((column) => column.name));
   const unknown = columns.filter((column) => !existing.has(column));
-  if (unknown.length > 0) throw new InvalidColumnsError(`No such columns in ${table.name}: ${unknown.join(', ')}`, unknown);
+  if (unknown.length > 0)
+    throw new InvalidColumnsError(`No such columns in ${table.name}: ${unknown.join(', ')}`, unknown);
   const name = options.name ?? `idx_${table.name}_${columns.join('_')}`;
   const sql =
     `CREATE ${options.unique ? 'UNIQUE ' : ''}INDEX ${options.ifNotExists ? 'IF NOT EXISTS ' : ''}` +
@@ -142,7 +149,8 @@ export function createIndex(table: Table<object>, columns: readonly string[], op
 export function addColumn<T extends Table<object>>(table: T, name: string, type: string, options: AddColumnOptions): T {
   if (!table.exists()) throw new AlterError(`Table ${table.name} does not exist`);
   const normal = normalizeColumnType(type, name);
-  const notNull = options.notNullDefault === undefined ? '' : ` NOT NULL DEFAULT ${quoteLiteral(options.notNullDefault)}`;
+  const notNull =
+    options.notNullDefault === undefined ? '' : ` NOT NULL DEFAULT ${quoteLiteral(options.notNullDefault)}`;
   table.db.execute(`ALTER TABLE ${table.quoted} ADD COLUMN ${quoteIdentifier(name)} ${normal}${notNull}`);
   if (options.fk !== undefined) addForeignKey(table, name, options.fk, options.fkColumn);
   return table;
@@ -165,7 +173,12 @@ export function addMissingColumns(table: Table<object>, rows: readonly object[],
 }
 
 /** Adds a foreign key by rebuilding the table (SQLite cannot add one in place). */
-export function addForeignKey<T extends Table<object>>(table: T, column: string, otherTable: string, otherColumn?: string): T {
+export function addForeignKey<T extends Table<object>>(
+  table: T,
+  column: string,
+  otherTable: string,
+  otherColumn?: string,
+): T {
   if (!table.columns.some((existing) => existing.name === column)) {
     throw new InvalidColumnsError(`No such column in ${table.name}: ${column}`, [column]);
   }

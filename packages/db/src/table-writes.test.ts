@@ -8,13 +8,17 @@ beforeEach(() => {
 });
 afterEach(() => db.close());
 
-const tableInfo = (name: string) => db.query('SELECT name, type, pk, "notnull", dflt_value FROM pragma_table_info(?)', [name]).all();
+const tableInfo = (name: string) =>
+  db.query('SELECT name, type, pk, "notnull", dflt_value FROM pragma_table_info(?)', [name]).all();
 
 describe('Table.insertAll', () => {
   it('creates the table from the rows on first insert, with inferred column types', () => {
-    db.table('things').insertAll([{ id: 1, name: 'a', score: 1.5, flag: true, at: new Date(0), tags: ['x'], data: Buffer.from([1, 2]) }], {
-      pk: 'id',
-    });
+    db.table('things').insertAll(
+      [{ id: 1, name: 'a', score: 1.5, flag: true, at: new Date(0), tags: ['x'], data: Buffer.from([1, 2]) }],
+      {
+        pk: 'id',
+      },
+    );
 
     expect(tableInfo('things').map((c) => [c.name, c.type, c.pk])).toEqual([
       ['id', 'INTEGER', 1],
@@ -26,7 +30,15 @@ describe('Table.insertAll', () => {
       ['data', 'BLOB', 0],
     ]);
     expect(db.table('things').rowsWhere()).toEqual([
-      { id: 1, name: 'a', score: 1.5, flag: 1, at: '1970-01-01T00:00:00.000Z', tags: '["x"]', data: Buffer.from([1, 2]) },
+      {
+        id: 1,
+        name: 'a',
+        score: 1.5,
+        flag: 1,
+        at: '1970-01-01T00:00:00.000Z',
+        tags: '["x"]',
+        data: Buffer.from([1, 2]),
+      },
     ]);
   });
 
@@ -85,13 +97,17 @@ describe('Table.insertAll', () => {
   it('inserts in batched transactions and keeps the batches before a failing one', () => {
     const table = db.table<{ id: number }>('t');
 
-    expect(() => table.insertAll([{ id: 1 }, { id: 2 }, { id: 3 }, { id: 3 }], { pk: 'id', batchSize: 2 })).toThrow(/Already exists/);
+    expect(() => table.insertAll([{ id: 1 }, { id: 2 }, { id: 3 }, { id: 3 }], { pk: 'id', batchSize: 2 })).toThrow(
+      /Already exists/,
+    );
     expect(table.rowsWhere(undefined, [], { orderBy: 'id' })).toEqual([{ id: 1 }, { id: 2 }]);
   });
 
   it('splits a batch into statements under the SQLite variable limit', () => {
     const width = 20;
-    const rows = Array.from({ length: 5000 }, (_, i) => Object.fromEntries(Array.from({ length: width }, (_, c) => [`c${c}`, i * c])));
+    const rows = Array.from({ length: 5000 }, (_, i) =>
+      Object.fromEntries(Array.from({ length: width }, (_, c) => [`c${c}`, i * c])),
+    );
 
     db.table('wide').insertAll(rows, { batchSize: 5000 });
 
@@ -179,7 +195,13 @@ describe('Table.upsert', () => {
 describe('Table.update and delete', () => {
   it('updates the given columns, adds columns with alter, and throws NotFoundError for a missing row', () => {
     const t = db.table('t');
-    t.insertAll([{ id: 1, n: 1, s: 'a' }, { id: 2, n: 2, s: 'b' }], { pk: 'id' });
+    t.insertAll(
+      [
+        { id: 1, n: 1, s: 'a' },
+        { id: 2, n: 2, s: 'b' },
+      ],
+      { pk: 'id' },
+    );
 
     t.update(1, { n: 10 }).update(2, { extra: true }, { alter: true });
 
@@ -193,7 +215,10 @@ describe('Table.update and delete', () => {
 
   it('deletes one row by pk, many by a WHERE clause, and throws NotFoundError for a missing row', () => {
     const t = db.table('t');
-    t.insertAll(Array.from({ length: 5 }, (_, i) => ({ id: i + 1, even: (i + 1) % 2 === 0 })), { pk: 'id' });
+    t.insertAll(
+      Array.from({ length: 5 }, (_, i) => ({ id: i + 1, even: (i + 1) % 2 === 0 })),
+      { pk: 'id' },
+    );
 
     t.delete(1);
     expect(() => t.delete(1)).toThrow(NotFoundError);

@@ -47,14 +47,14 @@ interface Shape {
 }
 
 /** Inserts (or upserts) rows one batch at a time: the iterable is never held in memory as a whole. */
-export function insertAll<T extends Table<object>>(
-  table: T,
-  rows: Iterable<object>,
-  options: AnyInsertOptions,
-): T {
+export function insertAll<T extends Table<object>>(table: T, rows: Iterable<object>, options: AnyInsertOptions): T {
   if (options.ignore && options.replace) throw new ValidationError('ignore and replace exclude each other', []);
   const batchSize = Math.max(1, Math.trunc(options.batchSize ?? 1000));
-  const state = { existing: undefined as Set<string> | undefined, shape: undefined as Shape | undefined, last: undefined as Row | undefined };
+  const state = {
+    existing: undefined as Set<string> | undefined,
+    shape: undefined as Shape | undefined,
+    last: undefined as Row | undefined,
+  };
   const batch: Row[] = [];
   for (const row of rows) {
     if (typeof row !== 'object' || row === null) throw new ValidationError('A row must be an object', []);
@@ -68,10 +68,15 @@ export function insertAll<T extends Table<object>>(
   return table;
 }
 
-function writeBatch(table: Table<object>, batch: Row[], options: AnyInsertOptions, state: {
-  existing: Set<string> | undefined;
-  shape: Shape | undefined;
-}): void {
+function writeBatch(
+  table: Table<object>,
+  batch: Row[],
+  options: AnyInsertOptions,
+  state: {
+    existing: Set<string> | undefined;
+    shape: Shape | undefined;
+  },
+): void {
   const columns = columnsOfBatch(batch);
   const db = table.db;
   db.atomic(() => {
@@ -81,7 +86,8 @@ function writeBatch(table: Table<object>, batch: Row[], options: AnyInsertOption
     }
     const missing = columns.filter((column) => !(state.existing as Set<string>).has(column));
     if (missing.length > 0) {
-      if (!options.alter) throw new InvalidColumnsError(`Table ${table.name} has no columns ${missing.join(', ')}`, missing);
+      if (!options.alter)
+        throw new InvalidColumnsError(`Table ${table.name} has no columns ${missing.join(', ')}`, missing);
       addMissingColumns(table, batch, state.existing);
     }
     const key = columns.join('\0');
@@ -129,7 +135,12 @@ function columnsOfBatch(batch: readonly Row[]): string[] {
   return columns;
 }
 
-function createFromRows(table: Table<object>, batch: readonly Row[], columns: readonly string[], options: InsertOptions<Row>): void {
+function createFromRows(
+  table: Table<object>,
+  batch: readonly Row[],
+  columns: readonly string[],
+  options: InsertOptions<Row>,
+): void {
   const pk = options.pk === undefined ? [] : typeof options.pk === 'string' ? [options.pk] : [...options.pk];
   const types: Record<string, ColumnType | string> = {};
   for (const column of pk) if (!columns.includes(column)) types[column] = pk.length === 1 ? 'INTEGER' : 'TEXT';
@@ -158,12 +169,20 @@ function insertSql(table: Table<object>, columns: readonly string[], rows: numbe
     }
     const updates = columns.filter((column) => !pk.includes(column));
     sql += ` ON CONFLICT (${pk.map(quoteIdentifier).join(', ')}) DO `;
-    sql += updates.length === 0 ? 'NOTHING' : `UPDATE SET ${updates.map((c) => `${quoteIdentifier(c)} = excluded.${quoteIdentifier(c)}`).join(', ')}`;
+    sql +=
+      updates.length === 0
+        ? 'NOTHING'
+        : `UPDATE SET ${updates.map((c) => `${quoteIdentifier(c)} = excluded.${quoteIdentifier(c)}`).join(', ')}`;
   }
   return sql;
 }
 
-function pkOf(table: Table<object>, row: Row, pkOption: InsertOptions<Row>['pk'], rowid: number | bigint | undefined): unknown {
+function pkOf(
+  table: Table<object>,
+  row: Row,
+  pkOption: InsertOptions<Row>['pk'],
+  rowid: number | bigint | undefined,
+): unknown {
   const pk = pkOption === undefined ? table.pks : typeof pkOption === 'string' ? [pkOption] : [...pkOption];
   if (pk.length === 1) {
     const value = row[pk[0] as string];
@@ -182,7 +201,12 @@ function pkWhere(table: Table<object>, pk: PkValue): { where: string; values: un
 }
 
 /** Sets the given columns of one row; `NotFoundError` when no row has this primary key. */
-export function update<T extends Table<object>>(table: T, pk: PkValue, changes: object, options: { alter?: boolean }): T {
+export function update<T extends Table<object>>(
+  table: T,
+  pk: PkValue,
+  changes: object,
+  options: { alter?: boolean },
+): T {
   const keys = Object.keys(changes);
   if (keys.length === 0) {
     table.get(pk);
@@ -204,7 +228,9 @@ export function update<T extends Table<object>>(table: T, pk: PkValue, changes: 
 export function deleteRow<T extends Table<object>>(table: T, pk: PkValue): T {
   const { where, values } = pkWhere(table, pk);
   if (table.db.execute(`DELETE FROM ${table.quoted} WHERE ${where}`, values).changes === 0) {
-    throw new NotFoundError(`No row in ${table.name} with primary key ${JSON.stringify(pk)}`, { details: { table: table.name } });
+    throw new NotFoundError(`No row in ${table.name} with primary key ${JSON.stringify(pk)}`, {
+      details: { table: table.name },
+    });
   }
   return table;
 }
@@ -235,7 +261,9 @@ export function lookup(table: Table<object>, values: object, options: LookupOpti
     const pk = options.pk ?? (table.pks.length === 1 ? (table.pks[0] as string) : 'rowid');
     const where = keys.map((key) => `${quoteIdentifier(key)} IS ?`).join(' AND ');
     const bound = keys.map((key) => toSqlValue((values as Row)[key]));
-    const found = table.db.prepare(`SELECT ${quoteIdentifier(pk)} FROM ${table.quoted} WHERE ${where}`, true).get(bound);
+    const found = table.db
+      .prepare(`SELECT ${quoteIdentifier(pk)} FROM ${table.quoted} WHERE ${where}`, true)
+      .get(bound);
     if (found !== undefined) return found;
     insertAll(table, [combined], { ...insertOptions, pk });
     return table.lastPk;

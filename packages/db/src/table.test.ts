@@ -72,7 +72,13 @@ describe('Table reads', () => {
   });
 
   it('gets by compound primary key and by rowid when the table has no primary key', () => {
-    db.table('grid').insertAll([{ x: 1, y: 2, v: 'a' }, { x: 2, y: 1, v: 'b' }], { pk: ['x', 'y'] });
+    db.table('grid').insertAll(
+      [
+        { x: 1, y: 2, v: 'a' },
+        { x: 2, y: 1, v: 'b' },
+      ],
+      { pk: ['x', 'y'] },
+    );
     db.table('log').insertAll([{ line: 'first' }, { line: 'second' }]);
 
     expect(db.table('grid').get([2, 1])).toEqual({ x: 2, y: 1, v: 'b' });
@@ -106,7 +112,12 @@ describe('Table introspection', () => {
     db.table('teams').create({ id: 'INTEGER', name: 'TEXT' }, { pk: 'id' });
     db.table('players').create(
       { id: 'INTEGER', team_id: 'INTEGER', name: 'TEXT', score: 'REAL' },
-      { pk: 'id', notNull: ['name'], defaults: { score: 0 }, foreignKeys: [{ column: 'team_id', otherTable: 'teams' }] },
+      {
+        pk: 'id',
+        notNull: ['name'],
+        defaults: { score: 0 },
+        foreignKeys: [{ column: 'team_id', otherTable: 'teams' }],
+      },
     );
     db.table('players').createIndex(['name'], { unique: true });
     const players = db.table('players');

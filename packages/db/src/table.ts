@@ -3,7 +3,16 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Database } from './database.js';
 import { enableFts, type FtsOptions, type SearchOptions, search } from './fts.js';
 import { quoteIdentifier } from './identifiers.js';
-import { type Column, columnsOf, type ForeignKey, foreignKeysOf, type Index, indexesOf, pksOf, schemaOf } from './introspection.js';
+import {
+  type Column,
+  columnsOf,
+  type ForeignKey,
+  foreignKeysOf,
+  type Index,
+  indexesOf,
+  pksOf,
+  schemaOf,
+} from './introspection.js';
 import type { Params } from './rows.js';
 import { fromSqliteError } from './sqlite-errors.js';
 import * as schema from './table-schema.js';
@@ -54,7 +63,9 @@ export class Table<TRow extends object = Record<string, unknown>> {
 
   /** Whether the table exists. */
   exists(): boolean {
-    return this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get([this.name]) !== undefined;
+    return (
+      this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get([this.name]) !== undefined
+    );
   }
 
   /** The columns, in order. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ConflictError } from '@slicewise/errors';
-import { InvalidColumnsError, TransactionError } from './errors.js';
+import { AlterError, InvalidColumnsError, TransactionError } from './errors.js';
 import { quoteIdentifier, quoteLiteral } from './identifiers.js';
 import { type ForeignKey, foreignKeysOf, indexesOf, schemaOf, triggersOf } from './introspection.js';
 import type { Table } from './table.js';
@@ -44,13 +44,16 @@ export function transform<T extends Table<object>>(table: T, options: TransformO
   const named = [...Object.keys(options.types ?? {}), ...Object.keys(rename), ...dropped];
   named.push(...Object.keys(options.notNull ?? {}), ...Object.keys(options.defaults ?? {}));
   const unknown = [...new Set(named)].filter((column) => !existing.has(column));
-  if (unknown.length > 0) throw new InvalidColumnsError(`No such columns in ${table.name}: ${unknown.join(', ')}`, unknown);
+  if (unknown.length > 0)
+    throw new InvalidColumnsError(`No such columns in ${table.name}: ${unknown.join(', ')}`, unknown);
   const newName = (column: string) => rename[column] ?? column;
 
   const kept = columns.filter((column) => !dropped.has(column.name));
   let definitions: ColumnDefinition[] = kept.map((column) => ({
     name: newName(column.name),
-    type: options.types?.[column.name] ? normalizeColumnType(options.types[column.name] as string, column.name) : column.type,
+    type: options.types?.[column.name]
+      ? normalizeColumnType(options.types[column.name] as string, column.name)
+      : column.type,
     notNull: options.notNull?.[column.name] ?? column.notNull,
     defaultSql:
       options.defaults && column.name in options.defaults
@@ -62,9 +65,17 @@ export function transform<T extends Table<object>>(table: T, options: TransformO
   if (options.columnOrder) {
     const order = options.columnOrder;
     const position = (name: string) => (order.includes(name) ? order.indexOf(name) : order.length);
-    definitions = definitions.map((d, i) => ({ d, i })).sort((a, b) => position(a.d.name) - position(b.d.name) || a.i - b.i).map(({ d }) => d);
+    definitions = definitions
+      .map((d, i) => ({ d, i }))
+      .sort((a, b) => position(a.d.name) - position(b.d.name) || a.i - b.i)
+      .map(({ d }) => d);
   }
-  const pk = options.pk === undefined ? declaredPk(table).map(newName) : typeof options.pk === 'string' ? [options.pk] : [...options.pk];
+  const pk =
+    options.pk === undefined
+      ? declaredPk(table).map(newName)
+      : typeof options.pk === 'string'
+        ? [options.pk]
+        : [...options.pk];
   const droppedFks = new Set(options.dropForeignKeys ?? []);
   const foreignKeys = [
     ...foreignKeysOf(db, table.name)
@@ -92,7 +103,9 @@ export function transform<T extends Table<object>>(table: T, options: TransformO
   try {
     db.atomic(() => {
       db.execute(createTableSql(temporary, definitions, pk, foreignKeys));
-      db.execute(`INSERT INTO ${quoteIdentifier(temporary)} (${into.join(', ')}) SELECT ${copied.join(', ')} FROM ${table.quoted}`);
+      db.execute(
+        `INSERT INTO ${quoteIdentifier(temporary)} (${into.join(', ')}) SELECT ${copied.join(', ')} FROM ${table.quoted}`,
+      );
       db.execute(`DROP TABLE ${table.quoted}`);
       db.raw.pragma('legacy_alter_table = ON');
       try {
@@ -107,18 +120,33 @@ export function transform<T extends Table<object>>(table: T, options: TransformO
         if (index.origin === 'c' && index.sql && !renamed) {
           db.execute(index.sql);
         } else if (!indexColumns.includes(null)) {
-          const name = index.origin === 'c' ? index.name : `idx_${table.name}_${indexColumns.map((c) => newName(c as string)).join('_')}_unique`;
+          const name =
+            index.origin === 'c'
+              ? index.name
+              : `idx_${table.name}_${indexColumns.map((c) => newName(c as string)).join('_')}_unique`;
           const list = indexColumns.map((column) => quoteIdentifier(newName(column as string))).join(', ');
-          db.execute(`CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdentifier(name)} ON ${table.quoted} (${list})`);
+          db.execute(
+            `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdentifier(name)} ON ${table.quoted} (${list})`,
+          );
         }
       }
       for (const trigger of triggers) db.execute(trigger.sql);
       if (foreignKeysOn) {
-        const violations = db.raw.pragma('foreign_key_check') as unknown[];
-        if (violations.length > 0) {
-          throw new ConflictError(`transform() of ${table.name} would break ${violations.length} foreign key reference(s)`, {
-            details: { table: table.name, violations },
+        let violations: unknown[];
+        try {
+          violations = db.raw.pragma('foreign_key_check') as unknown[];
+        } catch (error) {
+          throw new AlterError(`transform() of ${table.name} breaks a foreign key: ${(error as Error).message}`, {
+            cause: error,
           });
+        }
+        if (violations.length > 0) {
+          throw new ConflictError(
+            `transform() of ${table.name} would break ${violations.length} foreign key reference(s)`,
+            {
+              details: { table: table.name, violations },
+            },
+          );
         }
       }
     });
