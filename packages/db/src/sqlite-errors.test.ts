@@ -1,9 +1,9 @@
 import { ConflictError, InternalError, NotFoundError, ValidationError } from '@slicewise/errors';
-import { afterEach, describe, expect, it } from 'vitest';
-import { Database, InvalidColumnsError } from './index.js';
+import { describe, expect, it } from 'vitest';
+import { type Database, InvalidColumnsError } from './index.js';
+import { freshDb, storages } from './testing.test-util.js';
 
 let db: Database;
-afterEach(() => db?.close());
 
 function failure(fn: () => unknown): { code: string; cause: { code: string } } & Error {
   try {
@@ -14,9 +14,9 @@ function failure(fn: () => unknown): { code: string; cause: { code: string } } &
   throw new Error('expected a failure');
 }
 
-describe('SQLite errors', () => {
+describe.each(storages)('SQLite errors (%s)', (storage) => {
   it('reports a unique violation as a ConflictError with the SQLite error as cause', () => {
-    db = new Database();
+    db = freshDb(storage);
     db.execute('CREATE TABLE t (email TEXT UNIQUE)');
     db.execute('INSERT INTO t VALUES (?)', ['a@example.com']);
 
@@ -28,7 +28,7 @@ describe('SQLite errors', () => {
   });
 
   it('reports a primary key violation from insert as a ConflictError', () => {
-    db = new Database();
+    db = freshDb(storage);
     db.table('t').insert({ id: 1 }, { pk: 'id' });
 
     const error = failure(() => db.table('t').insert({ id: 1 }));
@@ -38,7 +38,7 @@ describe('SQLite errors', () => {
   });
 
   it('reports a NOT NULL violation as a ValidationError', () => {
-    db = new Database();
+    db = freshDb(storage);
     db.table('t').create({ name: 'TEXT' }, { notNull: ['name'] });
 
     const error = failure(() => db.table('t').insert({ name: null }));
@@ -48,7 +48,7 @@ describe('SQLite errors', () => {
   });
 
   it('reports a missing column as an InvalidColumnsError naming it', () => {
-    db = new Database();
+    db = freshDb(storage);
     db.table('t').insert({ a: 1 });
 
     const error = failure(() => db.query('SELECT nope FROM t').all());
@@ -59,7 +59,7 @@ describe('SQLite errors', () => {
   });
 
   it('reports any other SQLite failure as INTERNAL and a missing row as NOT_FOUND', () => {
-    db = new Database();
+    db = freshDb(storage);
     db.table('t').insert({ id: 1 }, { pk: 'id' });
 
     expect(failure(() => db.execute('SELEC 1'))).toBeInstanceOf(InternalError);
