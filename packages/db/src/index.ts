@@ -14,8 +14,10 @@ export {
   migrationsTable,
 } from './migrations.js';
 export { type Params, Rows } from './rows.js';
-export { type PkValue, type RowsWhereOptions, Table } from './table.js';
+export { Table } from './table.js';
+export type { LookupOptions } from './table-changes.js';
+export type { PkValue, RowsWhereOptions } from './table-reads.js';
 export type { AddColumnOptions, CreateOptions, ForeignKeySpec, IndexOptions } from './table-schema.js';
-export type { InsertOptions, LookupOptions, UpsertOptions } from './table-writes.js';
+export type { InsertOptions, UpsertOptions } from './table-writes.js';
 export type { TransformOptions } from './transform.js';
 export type { ColumnType, SqlValue } from './values.js';

@@ -15,23 +15,12 @@ import {
 } from './introspection.js';
 import type { Params } from './rows.js';
 import { fromSqliteError } from './sqlite-errors.js';
+import * as rowChanges from './table-changes.js';
+import { jsonBigint, type PkValue, type RowsWhereOptions, withPaging } from './table-reads.js';
 import * as schema from './table-schema.js';
 import * as writes from './table-writes.js';
 import { type TransformOptions, transform } from './transform.js';
 import type { ColumnType } from './values.js';
-
-/** A primary key value: one value, or an array of values for a compound key. */
-export type PkValue = string | number | bigint | readonly (string | number | bigint)[];
-
-/** Options of {@link Table.rowsWhere}. */
-export interface RowsWhereOptions {
-  /** SQL select list, e.g. `'id, name'`. Default `*`. */
-  select?: string;
-  /** SQL `ORDER BY` expression, e.g. `'id'` or `'name desc'`. */
-  orderBy?: string;
-  limit?: number;
-  offset?: number;
-}
 
 const readCacheSize = 200;
 
@@ -175,22 +164,22 @@ export class Table<TRow extends object = Record<string, unknown>> {
 
   /** Sets the given columns of the row with this primary key; throws `NotFoundError` when there is none. */
   update(pk: PkValue, changes: Partial<TRow>, options?: { alter?: boolean }): this {
-    return writes.update(this, pk, changes, options ?? {});
+    return rowChanges.update(this, pk, changes, options ?? {});
   }
 
   /** Deletes the row with this primary key; throws `NotFoundError` when there is none. */
   delete(pk: PkValue): this {
-    return writes.deleteRow(this, pk);
+    return rowChanges.deleteRow(this, pk);
   }
 
   /** Deletes the rows matching a `WHERE` clause (every row without one); returns how many. */
   deleteWhere(where?: string, params: Params = []): number {
-    return writes.deleteWhere(this, where, params);
+    return rowChanges.deleteWhere(this, where, params);
   }
 
   /** The primary key of the row with these values, inserting it first when there is none (get-or-create). */
-  lookup(values: Partial<TRow>, options?: writes.LookupOptions<TRow>): unknown {
-    return writes.lookup(this, values, options ?? {});
+  lookup(values: Partial<TRow>, options?: rowChanges.LookupOptions<TRow>): unknown {
+    return rowChanges.lookup(this, values, options ?? {});
   }
 
   /** Creates the table from column names and types. */
@@ -260,13 +249,4 @@ export class Table<TRow extends object = Record<string, unknown>> {
     this.#reads.set(key, statement);
     return statement;
   }
-}
-
-function withPaging(params: Params, limit: number | undefined, offset: number | undefined): Params {
-  if (!Array.isArray(params)) throw new TypeError('limit and offset need positional (array) params');
-  return [...params, limit ?? -1, offset ?? 0];
-}
-
-function jsonBigint(_key: string, value: unknown): unknown {
-  return typeof value === 'bigint' ? value.toString() : value;
 }
