@@ -97,7 +97,7 @@ function readBenches() {
   const db = new Database(file);
   db.table('users').insertAll(rows, { pk: 'id' });
   db.table('users').createIndex(['group_id']);
-  const raw = openRaw(file);
+  const raw = db.raw; // the same connection: only the API's overhead differs
   const users = db.table('users');
   const byGroup = raw.prepare('SELECT * FROM users WHERE group_id = ?');
   const byId = raw.prepare('SELECT * FROM users WHERE id = ?');
@@ -123,7 +123,6 @@ function readBenches() {
     },
   );
   if (sink === 0) throw new Error('the benchmark read nothing');
-  raw.close();
   db.close();
   return { rowsWhere, get };
 }

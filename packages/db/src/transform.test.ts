@@ -76,6 +76,19 @@ for (const where of ['memory', 'file'] as const) {
       expect(db.table('audit').count).toBe(1);
     });
 
+    it('turns UNIQUE constraints into unique indexes that still hold after a rename', () => {
+      db = openDb();
+      db.execute('CREATE TABLE u (id INTEGER PRIMARY KEY, email TEXT UNIQUE)');
+      db.table('u').insert({ id: 1, email: 'a@x' });
+
+      db.table('u').transform({ rename: { email: 'mail' } });
+
+      expect(db.table('u').indexes.map((index) => [index.name, index.columns, index.unique])).toEqual([
+        ['idx_u_mail_unique', ['mail'], true],
+      ]);
+      expect(() => db.table('u').insert({ id: 2, mail: 'a@x' })).toThrow(ConflictError);
+    });
+
     it("keeps other tables' foreign keys to the rebuilt table working, without cascading deletes", () => {
       db = openDb();
       db.table('teams').insertAll([{ id: 1, name: 'Red' }], { pk: 'id' });
