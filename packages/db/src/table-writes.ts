@@ -45,7 +45,6 @@ export function insertAll<T extends Table<object>>(table: T, rows: Iterable<obje
   const state = {
     existing: undefined as Set<string> | undefined,
     shape: undefined as Shape | undefined,
-    last: undefined as Row | undefined,
   };
   const batch: Row[] = [];
   for (const row of rows) {
