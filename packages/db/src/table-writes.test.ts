@@ -1,4 +1,4 @@
-import { NotFoundError } from '@slicewise/errors';
+import { NotFoundError, ValidationError } from '@slicewise/errors';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type Database, InvalidColumnsError } from './index.js';
 import { freshDb, storages } from './testing.test-util.js';
@@ -184,6 +184,27 @@ describe.each(storages)('%s', (storage) => {
         { game: 'g', player: 'p', score: 5 },
         { game: 'g', player: 'q', score: 3 },
       ]);
+    });
+
+    it('updates some columns of an existing row even when other columns are NOT NULL without a default', () => {
+      const t = db.table('people');
+      t.create(
+        { id: 'INTEGER', name: 'TEXT', email: 'TEXT', visits: 'INTEGER' },
+        { pk: 'id', notNull: ['name', 'email'] },
+      );
+      t.insert({ id: 1, name: 'Ann', email: 'a@x', visits: 1 });
+
+      t.upsertAll([
+        { id: 1, visits: 2 },
+        { id: 2, visits: 7, name: 'Bo', email: 'b@x' },
+      ]);
+
+      expect(t.rowsWhere(undefined, [], { orderBy: 'id' })).toEqual([
+        { id: 1, name: 'Ann', email: 'a@x', visits: 2 },
+        { id: 2, name: 'Bo', email: 'b@x', visits: 7 },
+      ]);
+      expect(() => t.upsert({ id: 3, visits: 1 })).toThrow(ValidationError);
+      expect(t.count).toBe(2);
     });
 
     it('refuses to upsert into a table without a primary key', () => {

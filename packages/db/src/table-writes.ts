@@ -5,6 +5,7 @@ import { quoteIdentifier } from './identifiers.js';
 import { fromSqliteError } from './sqlite-errors.js';
 import type { Table } from './table.js';
 import { addMissingColumns, type CreateOptions, create } from './table-schema.js';
+import { needsRowByRow, onConflictSql, sameColumns, upsertPk, upsertRowByRow } from './upsert.js';
 import { type ColumnType, columnTypeOf, toSqlValue, widenColumnType } from './values.js';
 
 /** Options of {@link Table.insertAll}; those about creating the table apply only when it does not exist. */
@@ -36,6 +37,8 @@ type AnyInsertOptions = InsertOptions<Row> & { upsert?: boolean };
 interface Shape {
   key: string;
   statements: Map<number, BetterSqlite3.Statement>;
+  /** Upsert one row at a time (see `needsRowByRow`). */
+  rowByRow: boolean;
 }
 
 /** Inserts (or upserts) rows one batch at a time: the iterable is never held in memory as a whole. */
@@ -82,12 +85,24 @@ function writeBatch(
       addMissingColumns(table, batch, state.existing);
     }
     const key = columns.join('\0');
-    if (state.shape?.key !== key) state.shape = { key, statements: new Map() };
+    if (state.shape?.key !== key) {
+      state.shape = { key, statements: new Map(), rowByRow: !!options.upsert && needsRowByRow(table, columns) };
+    }
+    if (options.upsert && !state.shape.rowByRow && !sameColumns(batch, columns)) {
+      state.shape = { key: '', statements: new Map(), rowByRow: true };
+    }
     const shape = state.shape;
     const width = columns.length;
-    const perStatement = Math.max(1, Math.min(batch.length, Math.floor(db.variableLimit / Math.max(1, width))));
     let result: BetterSqlite3.RunResult | undefined;
-    for (let start = 0; start < batch.length; start += perStatement) {
+    if (shape.rowByRow) {
+      try {
+        result = upsertRowByRow(table, batch, upsertPk(table, options.pk));
+      } catch (error) {
+        throw fromSqliteError(error, `upsert into ${table.name}`);
+      }
+    }
+    const perStatement = Math.max(1, Math.min(batch.length, Math.floor(db.variableLimit / Math.max(1, width))));
+    for (let start = shape.rowByRow ? batch.length : 0; start < batch.length; start += perStatement) {
       const count = Math.min(perStatement, batch.length - start);
       let statement = shape.statements.get(count);
       if (statement === undefined) {
@@ -153,18 +168,7 @@ function insertSql(table: Table<object>, columns: readonly string[], rows: numbe
   const verb = options.ignore ? 'INSERT OR IGNORE' : options.replace ? 'INSERT OR REPLACE' : 'INSERT';
   const tuple = `(${columns.map(() => '?').join(', ')})`;
   let sql = `${verb} INTO ${table.quoted} (${columns.map(quoteIdentifier).join(', ')}) VALUES ${Array(rows).fill(tuple).join(', ')}`;
-  if (options.upsert) {
-    const pk = options.pk === undefined ? table.pks : typeof options.pk === 'string' ? [options.pk] : [...options.pk];
-    if (pk.length === 1 && pk[0] === 'rowid') {
-      throw new InvalidColumnsError(`upsert needs a primary key: ${table.name} has none, pass pk`, []);
-    }
-    const updates = columns.filter((column) => !pk.includes(column));
-    sql += ` ON CONFLICT (${pk.map(quoteIdentifier).join(', ')}) DO `;
-    sql +=
-      updates.length === 0
-        ? 'NOTHING'
-        : `UPDATE SET ${updates.map((c) => `${quoteIdentifier(c)} = excluded.${quoteIdentifier(c)}`).join(', ')}`;
-  }
+  if (options.upsert) sql += onConflictSql(columns, upsertPk(table, options.pk));
   return sql;
 }
 

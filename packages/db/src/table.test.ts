@@ -1,6 +1,6 @@
 import { NotFoundError } from '@slicewise/errors';
 import { beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
-import { type Database } from './index.js';
+import { type Database, InvalidColumnsError } from './index.js';
 import { freshDb, storages } from './testing.test-util.js';
 
 interface UserRow {
@@ -83,6 +83,7 @@ describe.each(storages)('%s', (storage) => {
       db.table('log').insertAll([{ line: 'first' }, { line: 'second' }]);
 
       expect(db.table('grid').get([2, 1])).toEqual({ x: 2, y: 1, v: 'b' });
+      expect(() => db.table('grid').get(2)).toThrow(InvalidColumnsError);
       expect(db.table('log').get(2)).toEqual({ line: 'second' });
       expect(db.table('log').pks).toEqual(['rowid']);
       expect(() => db.table('missing').get(1)).toThrow(NotFoundError);

@@ -1,6 +1,7 @@
 import { NotFoundError } from '@slicewise/errors';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Database } from './database.js';
+import { InvalidColumnsError } from './errors.js';
 import { enableFts, type FtsOptions, type SearchOptions, search } from './fts.js';
 import { quoteIdentifier } from './identifiers.js';
 import {
@@ -129,7 +130,12 @@ export class Table<TRow extends object = Record<string, unknown>> {
     try {
       row = statement.get(pk);
     } catch (error) {
-      throw fromSqliteError(error, statement.source);
+      if (!(error instanceof RangeError)) throw fromSqliteError(error, statement.source);
+      const pks = this.pks;
+      throw new InvalidColumnsError(
+        `${this.name} has a primary key of ${pks.length} column(s): ${pks.join(', ')}`,
+        pks,
+      );
     }
     if (row === undefined) {
       throw new NotFoundError(`No row in ${this.name} with primary key ${JSON.stringify(pk, jsonBigint)}`, {

@@ -7,7 +7,7 @@ import type { Table } from './table.js';
 import { type ColumnDefinition, createTableSql, declaredPk } from './table-schema.js';
 import { type ColumnType, normalizeColumnType } from './values.js';
 
-/** What {@link Table.transform} changes. Columns are named by their current names, except in `columnOrder` and `pk`. */
+/** What {@link Table.transform} changes. Columns are named by their current names, except in `pk` (new names). */
 export interface TransformOptions {
   /** New types of columns. */
   types?: Record<string, ColumnType | string>;
@@ -21,7 +21,7 @@ export interface TransformOptions {
   notNull?: Record<string, boolean>;
   /** New defaults (values); `null` removes a default. */
   defaults?: Record<string, unknown>;
-  /** Columns (new names) to put first, in this order. */
+  /** Columns to put first, in this order (current or new names). */
   columnOrder?: readonly string[];
   /** Columns whose foreign keys to remove. */
   dropForeignKeys?: Iterable<string>;
@@ -63,7 +63,7 @@ export function transform<T extends Table<object>>(table: T, options: TransformO
         : column.defaultValue,
   }));
   if (options.columnOrder) {
-    const order = options.columnOrder;
+    const order = options.columnOrder.map(newName);
     const position = (name: string) => (order.includes(name) ? order.indexOf(name) : order.length);
     definitions = definitions
       .map((d, i) => ({ d, i }))
