@@ -23,3 +23,12 @@ export function withPaging(params: Params, limit: number | undefined, offset: nu
 export function jsonBigint(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' ? value.toString() : value;
 }
+
+/** The `SELECT` a read runs; `where`, `select` and `orderBy` are the programmer's SQL, paging is bound. */
+export function selectSql(quotedTable: string, where: string | undefined, options?: RowsWhereOptions): string {
+  let sql = `SELECT ${options?.select ?? '*'} FROM ${quotedTable}`;
+  if (where) sql += ` WHERE ${where}`;
+  if (options?.orderBy) sql += ` ORDER BY ${options.orderBy}`;
+  if (options && (options.limit !== undefined || options.offset !== undefined)) sql += ' LIMIT ? OFFSET ?';
+  return sql;
+}

@@ -39,6 +39,7 @@ describe.each(storages)('%s', (storage) => {
       expect(users.rowsWhere(undefined, [], { orderBy: 'id desc', limit: 2 }).map((u) => u.id)).toEqual([3, 2]);
       expect(users.countWhere('active = ?', [0])).toBe(1);
       expect(users.count).toBe(3);
+      expect([...users.rows].map((u) => u.name)).toEqual(['Alice', 'Bob', 'Carol']);
     });
 
     it('selects the given columns and binds named parameters', () => {

@@ -14,10 +14,10 @@ import {
   pksOf,
   schemaOf,
 } from './introspection.js';
-import type { Params } from './rows.js';
+import type { Params, Rows } from './rows.js';
 import { fromSqliteError } from './sqlite-errors.js';
 import * as rowChanges from './table-changes.js';
-import { jsonBigint, type PkValue, type RowsWhereOptions, withPaging } from './table-reads.js';
+import { jsonBigint, type PkValue, type RowsWhereOptions, selectSql, withPaging } from './table-reads.js';
 import * as schema from './table-schema.js';
 import * as writes from './table-writes.js';
 import { type TransformOptions, transform } from './transform.js';
@@ -88,6 +88,11 @@ export class Table<TRow extends object = Record<string, unknown>> {
   /** The `CREATE TABLE` statement, or undefined when the table does not exist. */
   get schema(): string | undefined {
     return schemaOf(this.db, this.name);
+  }
+
+  /** Every row, read lazily when iterated (`for (const row of table.rows)`), or at once with `.all()`. */
+  get rows(): Rows<TRow> {
+    return this.db.query<TRow>(`SELECT * FROM ${this.quoted}`);
   }
 
   /** The number of rows. */
@@ -240,17 +245,12 @@ export class Table<TRow extends object = Record<string, unknown>> {
     this.#fresh();
     const pks = this.pks;
     if (!this.exists()) throw new NotFoundError(`Table ${this.name} does not exist`, { details: { table: this.name } });
-    const where = pks.map((pk) => `${quoteIdentifier(pk)} = ?`).join(' AND ');
-    this.#get = this.db.prepare(`SELECT * FROM ${this.quoted} WHERE ${where}`);
+    this.#get = this.db.prepare(selectSql(this.quoted, pks.map((pk) => `${quoteIdentifier(pk)} = ?`).join(' AND ')));
     return this.#get;
   }
 
   #prepareRead(key: string, where: string | undefined, options: RowsWhereOptions | undefined): BetterSqlite3.Statement {
-    let sql = `SELECT ${options?.select ?? '*'} FROM ${this.quoted}`;
-    if (where) sql += ` WHERE ${where}`;
-    if (options?.orderBy) sql += ` ORDER BY ${options.orderBy}`;
-    if (options && (options.limit !== undefined || options.offset !== undefined)) sql += ' LIMIT ? OFFSET ?';
-    const statement = this.db.prepare(sql);
+    const statement = this.db.prepare(selectSql(this.quoted, where, options));
     if (this.#reads.size >= readCacheSize) this.#reads.clear();
     this.#reads.set(key, statement);
     return statement;
