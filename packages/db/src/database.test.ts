@@ -42,6 +42,7 @@ describe('Database', () => {
     expect(db.raw.pragma('foreign_keys', { simple: true })).toBe(0);
     expect(db.raw.pragma('busy_timeout', { simple: true })).toBe(250);
     expect(db.raw.pragma('synchronous', { simple: true })).toBe(2);
+    expect(() => new Database(':memory:', { synchronous: 'OFF; DROP TABLE t' as 'OFF' })).toThrow(/synchronous/);
   });
 
   it('checkpoints the write-ahead log into the file when it closes, even while another connection is open', () => {

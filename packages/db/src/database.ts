@@ -25,6 +25,7 @@ export interface DatabaseOptions {
   statementCacheSize?: number;
 }
 
+const synchronousModes: readonly string[] = ['OFF', 'NORMAL', 'FULL', 'EXTRA'];
 const schemaStatement = /^\s*(?:create|drop|alter)\b/i;
 const isAsyncFunction = (fn: unknown) =>
   (fn as { constructor?: { name?: string } }).constructor?.name === 'AsyncFunction';
@@ -62,7 +63,9 @@ export class Database {
     this.raw.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeout ?? 5000))}`);
     this.raw.pragma(`foreign_keys = ${options.foreignKeys === false ? 'OFF' : 'ON'}`);
     if (!inMemory && options.wal !== false && !options.readonly) this.raw.pragma('journal_mode = WAL');
-    this.raw.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
+    const synchronous = options.synchronous ?? 'NORMAL';
+    if (!synchronousModes.includes(synchronous)) throw new TypeError(`Unknown synchronous mode ${synchronous}`);
+    this.raw.pragma(`synchronous = ${synchronous}`);
     this.#transaction = this.raw.transaction((fn: () => unknown) => {
       const result = fn();
       if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {

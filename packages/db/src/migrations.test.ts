@@ -92,7 +92,7 @@ describe('Migrations across processes', () => {
     const dir = mkdtempSync(join(tmpdir(), 'slicewise-migrate-'));
     dirs.push(dir);
     const file = join(dir, 'shared.db');
-    const startAt = String(Date.now() + 800);
+    const startAt = String(Date.now() + 1500);
 
     const results = await Promise.all(
       [0, 1].map(
