@@ -52,6 +52,8 @@ export class Database {
   #variableLimit: number | undefined;
 
   constructor(filename = ':memory:', options: DatabaseOptions = {}) {
+    const synchronous = options.synchronous ?? 'NORMAL';
+    if (!synchronousModes.includes(synchronous)) throw new TypeError(`Unknown synchronous mode ${synchronous}`);
     const inMemory = filename === ':memory:' || filename === '';
     if (!inMemory && !options.readonly) mkdirSync(dirname(filename), { recursive: true });
     this.filename = filename;
@@ -63,8 +65,6 @@ export class Database {
     this.raw.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeout ?? 5000))}`);
     this.raw.pragma(`foreign_keys = ${options.foreignKeys === false ? 'OFF' : 'ON'}`);
     if (!inMemory && options.wal !== false && !options.readonly) this.raw.pragma('journal_mode = WAL');
-    const synchronous = options.synchronous ?? 'NORMAL';
-    if (!synchronousModes.includes(synchronous)) throw new TypeError(`Unknown synchronous mode ${synchronous}`);
     this.raw.pragma(`synchronous = ${synchronous}`);
     this.#transaction = this.raw.transaction((fn: () => unknown) => {
       const result = fn();
