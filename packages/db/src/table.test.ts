@@ -1,5 +1,5 @@
 import { NotFoundError } from '@slicewise/errors';
-import { beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { type Database, InvalidColumnsError } from './index.js';
 import { freshDb, storages } from './testing.test-util.js';
 
@@ -48,13 +48,6 @@ describe.each(storages)('%s', (storage) => {
       expect(users.rowsWhere('name = :name', { name: 'Bob' }, { select: 'id, upper(name) AS shout' })).toEqual([
         { id: 2, shout: 'BOB' },
       ]);
-    });
-
-    it('types rows by the generic it was given', () => {
-      const users = seedUsers();
-
-      expectTypeOf(users.rowsWhere()).toEqualTypeOf<UserRow[]>();
-      expectTypeOf(users.get(1)).toEqualTypeOf<UserRow>();
     });
 
     it('gets a row by primary key and throws NotFoundError with details when there is none', () => {
