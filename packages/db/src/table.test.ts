@@ -1,5 +1,5 @@
 import { NotFoundError } from '@slicewise/errors';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { type Database, InvalidColumnsError } from './index.js';
 import { freshDb, storages } from './testing.test-util.js';
 
@@ -95,6 +95,19 @@ describe.each(storages)('%s', (storage) => {
       db.execute('DROP TABLE users');
       db.table('users').insert({ code: 'c1', name: 'New' } as never, { pk: 'code' });
       expect(users.get('c1')).toEqual({ code: 'c1', name: 'New' });
+    });
+
+    it('prepares the statements of get and rowsWhere once, however often they run', () => {
+      const users = seedUsers();
+      const prepare = vi.spyOn(db.raw, 'prepare');
+
+      for (let i = 0; i < 50; i++) {
+        users.get((i % 3) + 1);
+        users.rowsWhere('active = ?', [i % 2]);
+        users.rowsWhere('active = ?', [1], { orderBy: 'id', limit: 1, offset: i % 2 });
+      }
+
+      expect(prepare).toHaveBeenCalledTimes(3);
     });
 
     it('fails on a missing table instead of pretending it is empty', () => {
