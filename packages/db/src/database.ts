@@ -169,7 +169,7 @@ export class Database {
     try {
       return this.#transaction.immediate(fn) as T;
     } catch (error) {
-      throw fromSqliteError(error, 'BEGIN IMMEDIATE');
+      throw fromSqliteError(error, 'atomic()');
     }
   }
 

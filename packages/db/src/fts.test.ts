@@ -43,6 +43,18 @@ describe.each(storages)('%s', (storage) => {
       expect(docs.search('tips')).toEqual([]);
     });
 
+    it('refills an index made without triggers, and drops it', () => {
+      const docs = db.table('docs').enableFts(['title', 'body'], { createTriggers: false });
+      docs.insert({ id: 4, title: 'Jam', body: 'strawberry' });
+      expect(docs.search('strawberry')).toEqual([]);
+
+      docs.populateFts();
+      expect(docs.search('strawberry').map((row) => row.id)).toEqual([4]);
+
+      docs.disableFts();
+      expect(db.tableNames().filter((name) => name.startsWith('docs_fts'))).toEqual([]);
+    });
+
     it('searches hostile or malformed user input as plain text instead of failing', () => {
       const docs = db.table('docs').enableFts(['title', 'body']);
 

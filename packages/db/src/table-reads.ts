@@ -1,4 +1,7 @@
+import { NotFoundError } from '@slicewise/errors';
+import { InvalidColumnsError } from './errors.js';
 import type { Params } from './rows.js';
+import { fromSqliteError } from './sqlite-errors.js';
 
 /** A primary key value: one value, or an array of values for a compound key. */
 export type PkValue = string | number | bigint | readonly (string | number | bigint)[];
@@ -19,8 +22,20 @@ export function withPaging(params: Params, limit: number | undefined, offset: nu
   return [...params, limit ?? -1, offset ?? 0];
 }
 
+/** The `NotFoundError` of a primary key that has no row. */
+export function rowNotFound(table: string, pk: PkValue): NotFoundError {
+  const json = JSON.stringify(pk, jsonBigint);
+  return new NotFoundError(`No row in ${table} with primary key ${json}`, { details: { table, pk: JSON.parse(json) } });
+}
+
+/** What a failed `get` throws: a key with the wrong number of values is the caller's mistake. */
+export function getFailure(error: unknown, table: string, pks: readonly string[], sql: string): unknown {
+  if (!(error instanceof RangeError)) return fromSqliteError(error, sql);
+  return new InvalidColumnsError(`${table} has a primary key of ${pks.length} column(s): ${pks.join(', ')}`, pks);
+}
+
 /** A `JSON.stringify` replacer that writes bigints as strings. */
-export function jsonBigint(_key: string, value: unknown): unknown {
+function jsonBigint(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' ? value.toString() : value;
 }
 

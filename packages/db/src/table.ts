@@ -1,8 +1,7 @@
 import { NotFoundError } from '@slicewise/errors';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Database } from './database.js';
-import { InvalidColumnsError } from './errors.js';
-import { enableFts, type FtsOptions, type SearchOptions, search } from './fts.js';
+import { disableFts, enableFts, type FtsOptions, populateFts, type SearchOptions, search } from './fts.js';
 import { quoteIdentifier } from './identifiers.js';
 import {
   type Column,
@@ -17,7 +16,7 @@ import {
 import type { Params, Rows } from './rows.js';
 import { fromSqliteError } from './sqlite-errors.js';
 import * as rowChanges from './table-changes.js';
-import { jsonBigint, type PkValue, type RowsWhereOptions, selectSql, withPaging } from './table-reads.js';
+import { getFailure, type PkValue, type RowsWhereOptions, rowNotFound, selectSql, withPaging } from './table-reads.js';
 import * as schema from './table-schema.js';
 import * as writes from './table-writes.js';
 import { type TransformOptions, transform } from './transform.js';
@@ -135,18 +134,9 @@ export class Table<TRow extends object = Record<string, unknown>> {
     try {
       row = statement.get(pk);
     } catch (error) {
-      if (!(error instanceof RangeError)) throw fromSqliteError(error, statement.source);
-      const pks = this.pks;
-      throw new InvalidColumnsError(
-        `${this.name} has a primary key of ${pks.length} column(s): ${pks.join(', ')}`,
-        pks,
-      );
+      throw getFailure(error, this.name, this.pks, statement.source);
     }
-    if (row === undefined) {
-      throw new NotFoundError(`No row in ${this.name} with primary key ${JSON.stringify(pk, jsonBigint)}`, {
-        details: { table: this.name, pk: JSON.parse(JSON.stringify(pk, jsonBigint)) },
-      });
-    }
+    if (row === undefined) throw rowNotFound(this.name, pk);
     return row as TRow;
   }
 
@@ -226,6 +216,18 @@ export class Table<TRow extends object = Record<string, unknown>> {
   /** Creates an FTS5 index `<name>_fts` on these columns, filled now and (by default) kept in sync by triggers. */
   enableFts(columns: readonly string[], options?: FtsOptions): this {
     return enableFts(this, columns, options ?? {});
+  }
+
+  /** Refills the full-text index from the table (after writes made while its triggers were off). */
+  populateFts(): this {
+    populateFts(this);
+    return this;
+  }
+
+  /** Drops the full-text index and its triggers. */
+  disableFts(): this {
+    disableFts(this);
+    return this;
   }
 
   /** Rows matching a full-text query, best first. User input is quoted unless `quote: false`. */
