@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { InternalError } from '@slicewise/errors';
 import BetterSqlite3 from 'better-sqlite3';
+import { TransactionError } from './errors.js';
+import { quoteIdentifier } from './identifiers.js';
+import { type Params, Rows } from './rows.js';
 import { fromSqliteError } from './sqlite-errors.js';
 import { Table } from './table.js';
 
@@ -17,12 +19,20 @@ export interface DatabaseOptions {
   synchronous?: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
   /** Open read-only. Default false. */
   readonly?: boolean;
+  /** Called with the SQL (values expanded) of every statement this connection runs. Costs nothing when unset. */
+  tracer?: (sql: string) => void;
+  /** Most prepared statements kept by {@link Database.prepare}. Default 500. */
+  statementCacheSize?: number;
 }
 
-type Params = readonly unknown[] | Record<string, unknown>;
+const synchronousModes: readonly string[] = ['OFF', 'NORMAL', 'FULL', 'EXTRA'];
+const schemaStatement = /^\s*(?:create|drop|alter)\b/i;
+const isAsyncFunction = (fn: unknown) =>
+  (fn as { constructor?: { name?: string } }).constructor?.name === 'AsyncFunction';
 
 /**
- * A SQLite database: a file (created with its folder) or `:memory:`, the sqlite-utils way.
+ * A SQLite database: a file (created with its folder) or `:memory:`, the sqlite-utils way. Register the one
+ * instance in typedi (`container.set({ id: Database, value: db })`) and handlers receive it by constructor.
  *
  * @example
  * const db = new Database(':memory:');
@@ -32,85 +42,182 @@ type Params = readonly unknown[] | Record<string, unknown>;
 export class Database {
   /** The better-sqlite3 connection, for what this API does not cover. */
   readonly raw: BetterSqlite3.Database;
+  /** The file this database was opened from, or `:memory:`. */
   readonly filename: string;
   readonly #statements = new Map<string, BetterSqlite3.Statement>();
+  readonly #tables = new Map<string, Table<object>>();
+  readonly #cacheSize: number;
+  readonly #transaction: BetterSqlite3.Transaction<(fn: () => unknown) => unknown>;
+  #schemaVersion = 0;
+  #variableLimit: number | undefined;
 
   constructor(filename = ':memory:', options: DatabaseOptions = {}) {
+    const synchronous = options.synchronous ?? 'NORMAL';
+    if (!synchronousModes.includes(synchronous)) throw new TypeError(`Unknown synchronous mode ${synchronous}`);
     const inMemory = filename === ':memory:' || filename === '';
     if (!inMemory && !options.readonly) mkdirSync(dirname(filename), { recursive: true });
     this.filename = filename;
-    this.raw = new BetterSqlite3(filename, { readonly: options.readonly ?? false });
+    this.#cacheSize = Math.max(1, options.statementCacheSize ?? 500);
+    this.raw = new BetterSqlite3(filename, {
+      readonly: options.readonly ?? false,
+      ...(options.tracer ? { verbose: (sql: unknown) => options.tracer?.(String(sql)) } : {}),
+    });
     this.raw.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeout ?? 5000))}`);
     this.raw.pragma(`foreign_keys = ${options.foreignKeys === false ? 'OFF' : 'ON'}`);
     if (!inMemory && options.wal !== false && !options.readonly) this.raw.pragma('journal_mode = WAL');
-    this.raw.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
+    this.raw.pragma(`synchronous = ${synchronous}`);
+    this.#transaction = this.raw.transaction((fn: () => unknown) => {
+      const result = fn();
+      if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
+        Promise.resolve(result).catch(() => {});
+        throw new TransactionError('atomic() takes a synchronous function: a transaction cannot span an await');
+      }
+      return result;
+    });
   }
 
-  /** A prepared statement for `sql`, prepared once per database and reused. */
-  prepare(sql: string): BetterSqlite3.Statement {
-    let statement = this.#statements.get(sql);
-    if (!statement) {
+  /**
+   * A prepared statement for `sql`, prepared once per database and reused. With `pluck`, a separate
+   * statement that returns only the first column's value.
+   */
+  prepare(sql: string, pluck = false): BetterSqlite3.Statement {
+    const key = pluck ? `\0${sql}` : sql;
+    let statement = this.#statements.get(key);
+    if (statement === undefined) {
       try {
         statement = this.raw.prepare(sql);
       } catch (error) {
         throw fromSqliteError(error, sql);
       }
-      this.#statements.set(sql, statement);
+      if (pluck) statement.pluck();
+      if (this.#statements.size >= this.#cacheSize)
+        this.#statements.delete(this.#statements.keys().next().value as string);
+      this.#statements.set(key, statement);
     }
     return statement;
   }
 
-  /** Runs a query and returns its rows as objects. */
-  query<TRow = Record<string, unknown>>(sql: string, params: Params = []): TRow[] {
-    return this.#run(sql, (statement) => statement.all(params) as TRow[]);
+  /** Runs a query; its rows, as objects, are read lazily when iterated, or at once with `.all()`. */
+  query<TRow = Record<string, unknown>>(sql: string, params: Params = []): Rows<TRow> {
+    return new Rows<TRow>(this.prepare(sql), params, sql);
   }
 
-  /** Runs a statement that returns no rows; tells how many rows changed and the last inserted rowid. */
+  /** Runs one statement that returns no rows; tells how many rows changed and the last inserted rowid. */
   execute(sql: string, params: Params = []): BetterSqlite3.RunResult {
-    return this.#run(sql, (statement) => statement.run(params));
+    const statement = this.prepare(sql);
+    if (schemaStatement.test(sql)) this.#schemaVersion++;
+    try {
+      return statement.run(params);
+    } catch (error) {
+      throw fromSqliteError(error, sql);
+    }
   }
 
-  /** A handle on a table, which may not exist yet: writing rows creates it. */
+  /** Runs a script of several statements, without parameters (migrations, schema set-up). */
+  executeScript(sql: string): void {
+    this.#schemaVersion++;
+    try {
+      this.raw.exec(sql);
+    } catch (error) {
+      throw fromSqliteError(error, sql);
+    }
+  }
+
+  /** A handle on a table, which may not exist yet: writing rows creates it. Handles are cached per name. */
   table<TRow extends object = Record<string, unknown>>(name: string): Table<TRow> {
-    return new Table<TRow>(this, name);
+    let table = this.#tables.get(name);
+    if (table === undefined) {
+      table = new Table<object>(this, name);
+      this.#tables.set(name, table);
+    }
+    return table as Table<TRow>;
   }
 
   /** The names of the tables in this database, in creation order, without SQLite's own. */
   tableNames(): string[] {
-    return this.query<{ name: string }>(
-      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid",
-    ).map((row) => row.name);
+    return this.#namesOf('table');
+  }
+
+  /** The names of the views in this database, in creation order. */
+  viewNames(): string[] {
+    return this.#namesOf('view');
+  }
+
+  /** Creates a view named `name` for a `SELECT` statement. */
+  createView(name: string, select: string, options: { ifNotExists?: boolean; replace?: boolean } = {}): void {
+    this.atomic(() => {
+      if (options.replace) this.execute(`DROP VIEW IF EXISTS ${quoteIdentifier(name)}`);
+      const ifNotExists = options.ifNotExists ? 'IF NOT EXISTS ' : '';
+      this.execute(`CREATE VIEW ${ifNotExists}${quoteIdentifier(name)} AS ${select}`);
+    });
+  }
+
+  /** Drops a view; `ignore` makes a missing view no error. */
+  dropView(name: string, options: { ignore?: boolean } = {}): void {
+    this.execute(`DROP VIEW ${options.ignore ? 'IF EXISTS ' : ''}${quoteIdentifier(name)}`);
   }
 
   /**
    * Runs `fn` in a transaction (a savepoint when nested) and commits when it returns, rolls back when it
-   * throws. `fn` must be synchronous: better-sqlite3 would commit at its first `await`.
+   * throws. Transactions start `IMMEDIATE`, so a busy database waits. `fn` must be synchronous:
+   * better-sqlite3 would commit at its first `await`, so a function that returns a promise is refused.
    */
   atomic<T>(fn: () => T): T {
-    let result: T | undefined;
-    this.raw
-      .transaction(() => {
-        result = fn();
-        if (result instanceof Promise) {
-          throw new InternalError('atomic() takes a synchronous function: a transaction cannot span an await');
-        }
-      })
-      .immediate();
-    return result as T;
+    if (isAsyncFunction(fn)) {
+      throw new TransactionError('atomic() takes a synchronous function: a transaction cannot span an await');
+    }
+    try {
+      return this.#transaction.immediate(fn) as T;
+    } catch (error) {
+      throw fromSqliteError(error, 'atomic()');
+    }
   }
 
-  /** Closes the connection; further calls fail. */
+  /** Whether a transaction is open on this connection. */
+  get inTransaction(): boolean {
+    return this.raw.inTransaction;
+  }
+
+  /** Counts schema changes made through this object, so table handles know when to refresh what they cached. */
+  get schemaVersion(): number {
+    return this.#schemaVersion;
+  }
+
+  /** Tells table handles that the schema changed behind this object's back (e.g. through `raw`). */
+  schemaChanged(): void {
+    this.#schemaVersion++;
+  }
+
+  /** The most `?` parameters one statement may bind (32766 in current SQLite, 999 in old builds). */
+  get variableLimit(): number {
+    if (this.#variableLimit === undefined) {
+      try {
+        this.raw.prepare('SELECT ?32766');
+        this.#variableLimit = 32766;
+      } catch {
+        this.#variableLimit = 999;
+      }
+    }
+    return this.#variableLimit;
+  }
+
+  /** Checkpoints the write-ahead log into the file, then closes the connection; further calls fail. */
   close(): void {
     this.#statements.clear();
-    if (this.raw.open) this.raw.close();
+    this.#tables.clear();
+    if (!this.raw.open) return;
+    if (!this.raw.readonly && !this.raw.memory) {
+      try {
+        this.raw.pragma('wal_checkpoint(TRUNCATE)');
+      } catch {
+        // another connection holds the log: it checkpoints when it closes
+      }
+    }
+    this.raw.close();
   }
 
-  #run<T>(sql: string, fn: (statement: BetterSqlite3.Statement) => T): T {
-    const statement = this.prepare(sql);
-    try {
-      return fn(statement);
-    } catch (error) {
-      throw fromSqliteError(error, sql);
-    }
+  #namesOf(type: 'table' | 'view'): string[] {
+    const sql = `SELECT name FROM sqlite_master WHERE type = ? AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid`;
+    return this.prepare(sql, true).all([type]) as string[];
   }
 }

@@ -1,5 +1,23 @@
 export { Database, type DatabaseOptions } from './database.js';
+export { AlterError, InvalidColumnsError, InvalidIdentifierError, MigrationError, TransactionError } from './errors.js';
+export { escapeFts, type FtsOptions, type SearchOptions } from './fts.js';
 export { quoteIdentifier } from './identifiers.js';
-export { type Migration, migrate } from './migrations.js';
-export { type InsertOptions, type RowsWhereOptions, Table } from './table.js';
+export type { Column, ForeignKey, Index } from './introspection.js';
+export {
+  type AppliedMigration,
+  appliedMigrations,
+  checksumOf,
+  type Migration,
+  type MigrationStatus,
+  Migrations,
+  migrate,
+  migrationsTable,
+} from './migrations.js';
+export { type Params, Rows } from './rows.js';
+export { Table } from './table.js';
+export type { LookupOptions } from './table-changes.js';
+export type { PkValue, RowsWhereOptions } from './table-reads.js';
+export type { AddColumnOptions, CreateOptions, ForeignKeySpec, IndexOptions } from './table-schema.js';
+export type { InsertOptions, UpsertOptions } from './table-writes.js';
+export type { TransformOptions } from './transform.js';
 export type { ColumnType, SqlValue } from './values.js';

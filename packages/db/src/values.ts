@@ -1,8 +1,23 @@
-/** A SQLite storage class, as sqlite-utils names column types. */
-export type ColumnType = 'INTEGER' | 'REAL' | 'TEXT' | 'BLOB';
+import { InvalidColumnsError } from './errors.js';
+
+/** A SQLite column type, as sqlite-utils names them. */
+export type ColumnType = 'INTEGER' | 'REAL' | 'TEXT' | 'BLOB' | 'NUMERIC';
 
 /** A value better-sqlite3 can bind. */
 export type SqlValue = number | bigint | string | Buffer | Uint8Array | null;
+
+const columnTypes = new Set<string>(['INTEGER', 'REAL', 'TEXT', 'BLOB', 'NUMERIC']);
+const aliases: Record<string, ColumnType> = { INT: 'INTEGER', FLOAT: 'REAL', STR: 'TEXT', BYTES: 'BLOB' };
+
+/** Checks a column type given by a caller (case-insensitive, `int`/`float`/`str`/`bytes` allowed) and names it. */
+export function normalizeColumnType(type: string, column: string): ColumnType {
+  const upper = typeof type === 'string' ? type.toUpperCase() : '';
+  const normal = aliases[upper] ?? upper;
+  if (!columnTypes.has(normal)) {
+    throw new InvalidColumnsError(`Unknown column type ${JSON.stringify(type)} for column ${column}`, [column]);
+  }
+  return normal as ColumnType;
+}
 
 /** The column type a JavaScript value is stored as, or undefined for null (which says nothing). */
 export function columnTypeOf(value: unknown): ColumnType | undefined {
@@ -30,16 +45,17 @@ export function widenColumnType(a: ColumnType | undefined, b: ColumnType | undef
 
 /** Converts a JavaScript value to what SQLite stores: booleans as 0/1, dates as ISO text, objects as JSON. */
 export function toSqlValue(value: unknown): SqlValue {
-  if (value === null || value === undefined) return null;
   switch (typeof value) {
     case 'number':
-    case 'bigint':
     case 'string':
+    case 'bigint':
       return value;
     case 'boolean':
       return value ? 1 : 0;
+    case 'undefined':
+      return null;
     default:
-      if (value instanceof Uint8Array) return value;
+      if (value === null || value instanceof Uint8Array) return value as SqlValue;
       if (value instanceof Date) return value.toISOString();
       return JSON.stringify(value);
   }
