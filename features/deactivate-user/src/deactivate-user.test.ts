@@ -33,7 +33,7 @@ describe('DeactivateUser', () => {
     const user = await host.mediator.send(new DeactivateUser({ id: 1 }), writer);
 
     expect(user).toEqual({ id: 1, name: 'Alice', email: 'alice@example.com', active: false });
-    expect(host.db.query('SELECT id, active FROM users ORDER BY id')).toEqual([
+    expect(host.db.query('SELECT id, active FROM users ORDER BY id').all()).toEqual([
       { id: 1, active: 0 },
       { id: 2, active: 1 },
     ]);
@@ -65,11 +65,11 @@ describe('DeactivateUser', () => {
 
   it('publishes nothing when the write fails', async () => {
     const host = hostWithAlice();
-    host.db.execute('CREATE TRIGGER frozen BEFORE UPDATE ON users BEGIN SELECT RAISE(ABORT, "frozen"); END');
+    host.db.execute("CREATE TRIGGER frozen BEFORE UPDATE ON users BEGIN SELECT RAISE(ABORT, 'frozen'); END");
 
     await expect(host.mediator.send(new DeactivateUser({ id: 1 }), writer)).rejects.toMatchObject({ code: 'INTERNAL' });
     expect(seen).toEqual([]);
-    expect(host.db.query('SELECT active FROM users WHERE id = 1')).toEqual([{ active: 1 }]);
+    expect(host.db.query('SELECT active FROM users WHERE id = 1').all()).toEqual([{ active: 1 }]);
     host.close();
   });
 
@@ -80,7 +80,7 @@ describe('DeactivateUser', () => {
     await expect(host.mediator.send(requestFromInput(DeactivateUser, { id: 'x' }), writer)).rejects.toMatchObject({
       code: 'VALIDATION',
     });
-    expect(host.db.query('SELECT active FROM users WHERE id = 1')).toEqual([{ active: 1 }]);
+    expect(host.db.query('SELECT active FROM users WHERE id = 1').all()).toEqual([{ active: 1 }]);
     host.close();
   });
 

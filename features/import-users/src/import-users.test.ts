@@ -39,7 +39,11 @@ async function collect(items: AsyncIterable<ImportProgress>): Promise<ImportProg
 
 const ndjson = (...rows: unknown[]) =>
   rows.map((row) => (typeof row === 'string' ? row : JSON.stringify(row))).join('\n');
-const emails = (db: Database) => db.query<{ email: string }>('SELECT email FROM users ORDER BY id').map((r) => r.email);
+const emails = (db: Database) =>
+  db
+    .query<{ email: string }>('SELECT email FROM users ORDER BY id')
+    .all()
+    .map((r) => r.email);
 
 describe('ImportUsers', () => {
   it('imports an NDJSON body and ends with a done progress item', async () => {
@@ -54,7 +58,7 @@ describe('ImportUsers', () => {
       { read: 2, imported: 2, rejected: 0, rejections: [], done: false },
       { read: 2, imported: 2, rejected: 0, rejections: [], done: true },
     ]);
-    expect(host.db.query('SELECT name, email, active FROM users ORDER BY id')).toEqual([
+    expect(host.db.query('SELECT name, email, active FROM users ORDER BY id').all()).toEqual([
       { name: 'Ada', email: 'ada@example.com', active: 1 },
       { name: 'Alan', email: 'alan@example.com', active: 1 },
     ]);
@@ -72,7 +76,7 @@ describe('ImportUsers', () => {
     const progress = await collect(host.mediator.stream(requestFromInput(ImportUsers, { file }), writer));
 
     expect(progress.at(-1)).toEqual({ read: 2, imported: 2, rejected: 0, rejections: [], done: true });
-    expect(host.db.query('SELECT name FROM users ORDER BY id')).toEqual([
+    expect(host.db.query('SELECT name FROM users ORDER BY id').all()).toEqual([
       { name: 'Lovelace, Ada' },
       { name: 'Grace "Amazing" Hopper' },
     ]);
@@ -175,7 +179,10 @@ describe('ImportUsers', () => {
     const progress = await collect(host.mediator.stream(new ImportUsers({ body: chunks() }), writer));
 
     expect(progress.at(-1)).toMatchObject({ imported: 2, rejected: 0 });
-    expect(host.db.query('SELECT name FROM users ORDER BY id')).toEqual([{ name: 'Zoë Ångström' }, { name: 'Bo' }]);
+    expect(host.db.query('SELECT name FROM users ORDER BY id').all()).toEqual([
+      { name: 'Zoë Ångström' },
+      { name: 'Bo' },
+    ]);
     host.close();
   });
 

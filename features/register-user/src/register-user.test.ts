@@ -44,7 +44,7 @@ describe('RegisterUser', () => {
 
     expectTypeOf(user).toEqualTypeOf<UserDto>();
     expect(user).toEqual({ id: 1, name: 'Ada Lovelace', email: 'ada@example.com', active: true });
-    expect(host.db.query('SELECT id, name, email, active FROM users')).toEqual([
+    expect(host.db.query('SELECT id, name, email, active FROM users').all()).toEqual([
       { id: 1, name: 'Ada Lovelace', email: 'ada@example.com', active: 1 },
     ]);
     host.close();
@@ -76,7 +76,7 @@ describe('RegisterUser', () => {
 
   it('publishes nothing when the write fails in the database', async () => {
     const host = recordingHost();
-    host.db.execute('CREATE TRIGGER no_users BEFORE INSERT ON users BEGIN SELECT RAISE(ABORT, "disk on fire"); END');
+    host.db.execute("CREATE TRIGGER no_users BEFORE INSERT ON users BEGIN SELECT RAISE(ABORT, 'disk on fire'); END");
 
     await expect(
       host.mediator.send(new RegisterUser({ name: 'Ada', email: 'ada@example.com' }), writer),

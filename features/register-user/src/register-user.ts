@@ -40,15 +40,14 @@ export class RegisterUserHandler implements RequestHandler<RegisterUser> {
 
   async handle({ input }: RegisterUser, context: DispatchContext): Promise<UserDto> {
     const row = this.db.atomic(() => {
-      if (this.db.query('SELECT 1 FROM users WHERE email = ?', [input.email]).length > 0) {
+      if (this.db.query('SELECT 1 FROM users WHERE email = ?', [input.email]).first()) {
         throw new ConflictError(`A user with email ${input.email} is already registered`, {
           details: { email: input.email },
         });
       }
-      return this.db.query<UserRow>('INSERT INTO users (name, email) VALUES (?, ?) RETURNING *', [
-        input.name,
-        input.email,
-      ])[0] as UserRow;
+      return this.db
+        .query<UserRow>('INSERT INTO users (name, email) VALUES (?, ?) RETURNING *', [input.name, input.email])
+        .first() as UserRow;
     });
     const user = toUserDto(row);
     await context.publish(new UserRegistered(user, row.created_at));

@@ -17,10 +17,10 @@ export interface UserStats {
 
 /** Reads the read model (never the `users` table). */
 export function readUserStats(db: Database): UserStats {
-  const [totals] = db.query<{ total: number; active: number }>('SELECT total, active FROM user_stats_totals');
-  const registeredPerDay = db.query<RegistrationsOnDay>(
-    'SELECT day, registered AS count FROM user_stats_days ORDER BY day',
-  );
+  const totals = db.query<{ total: number; active: number }>('SELECT total, active FROM user_stats_totals').first();
+  const registeredPerDay = db
+    .query<RegistrationsOnDay>('SELECT day, registered AS count FROM user_stats_days ORDER BY day')
+    .all();
   return { total: totals?.total ?? 0, active: totals?.active ?? 0, registeredPerDay };
 }
 

@@ -35,7 +35,7 @@ describe('GetUserStats', () => {
         { day: '2026-11-25', count: 2 },
       ],
     });
-    expect(host.db.query('SELECT * FROM user_stats_totals')).toEqual([{ id: 1, total: 3, active: 2 }]);
+    expect(host.db.query('SELECT * FROM user_stats_totals').all()).toEqual([{ id: 1, total: 3, active: 2 }]);
     host.close();
   });
 

@@ -29,7 +29,7 @@ describe('users', () => {
     const host = createHost({ slices: [users], database: db });
 
     expect(host.applied).toEqual(['@slicewise/users/001-create-users']);
-    expect(host.db.query('SELECT name FROM users')).toEqual([{ name: 'Alice' }]);
+    expect(host.db.query('SELECT name FROM users').all()).toEqual([{ name: 'Alice' }]);
     db.close();
   });
 
