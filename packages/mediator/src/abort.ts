@@ -15,13 +15,18 @@ export function dispatchSignal(signal: AbortSignal | undefined, timeout: number 
   return signal ? AbortSignal.any([signal, deadline]) : deadline;
 }
 
+const ignore = (): void => undefined;
+
 /** Settles with `work`, or rejects as soon as `signal` aborts, whichever comes first. */
-export function raceAbort<T>(signal: AbortSignal, work: () => Promise<T>): Promise<T> {
-  if (signal.aborted) return Promise.reject(abortError(signal));
+export function raceAbort<T>(signal: AbortSignal, work: Promise<T>): Promise<T> {
+  if (signal.aborted) {
+    work.catch(ignore);
+    return Promise.reject(abortError(signal));
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(abortError(signal));
     signal.addEventListener('abort', onAbort, { once: true });
-    work().then(
+    work.then(
       (value) => {
         signal.removeEventListener('abort', onAbort);
         resolve(value);
@@ -32,14 +37,4 @@ export function raceAbort<T>(signal: AbortSignal, work: () => Promise<T>): Promi
       },
     );
   });
-}
-
-/** Yields the items of `items` until `signal` aborts, then throws the abort's error. */
-export async function* abortable<T>(signal: AbortSignal, items: AsyncIterable<T>): AsyncIterable<T> {
-  if (signal.aborted) throw abortError(signal);
-  for await (const item of items) {
-    if (signal.aborted) throw abortError(signal);
-    yield item;
-  }
-  if (signal.aborted) throw abortError(signal);
 }

@@ -32,29 +32,56 @@ export class PublishError extends SlicewiseError {
 
 type Handlers = readonly NotificationHandler<Notification>[];
 
+function call(handler: NotificationHandler<Notification>, notification: Notification, context: DispatchContext) {
+  try {
+    return handler.handle(notification, context);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+const nothing = (): void => undefined;
+
+function runParallel(handlers: Handlers, notification: Notification, context: DispatchContext): Promise<void> {
+  const pending: unknown[] = new Array(handlers.length);
+  for (let i = 0; i < handlers.length; i++) pending[i] = call(handlers[i] as Handlers[0], notification, context);
+  // The fast path is one Promise.all; only when something failed do we wait for all and collect every failure.
+  return Promise.all(pending).then(nothing, () =>
+    Promise.allSettled(pending).then((results) => {
+      const errors = results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
+      throw new PublishError(notification.constructor.name, errors);
+    }),
+  );
+}
+
+async function runSequential(
+  handlers: Handlers,
+  notification: Notification,
+  context: DispatchContext,
+  stop: boolean,
+): Promise<void> {
+  let errors: unknown[] | undefined;
+  for (const handler of handlers) {
+    try {
+      const result = handler.handle(notification, context);
+      if (result !== undefined) await result;
+    } catch (error) {
+      if (stop) throw error;
+      errors ??= [];
+      errors.push(error);
+    }
+  }
+  if (errors) throw new PublishError(notification.constructor.name, errors);
+}
+
 /** Runs the handlers of one notification with the chosen strategy. */
-export async function runHandlers(
+export function runHandlers(
   handlers: Handlers,
   notification: Notification,
   context: DispatchContext,
   strategy: PublishStrategy,
 ): Promise<void> {
-  if (handlers.length === 0) return;
-  const name = notification.constructor.name;
-  if (strategy === 'parallel') {
-    const results = await Promise.allSettled(handlers.map((handler) => handler.handle(notification, context)));
-    const errors = results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
-    if (errors.length > 0) throw new PublishError(name, errors);
-    return;
-  }
-  const errors: unknown[] = [];
-  for (const handler of handlers) {
-    try {
-      await handler.handle(notification, context);
-    } catch (error) {
-      if (strategy === 'sequential-stop') throw error;
-      errors.push(error);
-    }
-  }
-  if (errors.length > 0) throw new PublishError(name, errors);
+  if (handlers.length === 0) return Promise.resolve();
+  if (strategy === 'parallel') return runParallel(handlers, notification, context);
+  return runSequential(handlers, notification, context, strategy === 'sequential-stop');
 }
