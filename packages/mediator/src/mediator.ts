@@ -4,7 +4,7 @@ import { abortError, dispatchSignal, raceAbort } from './abort.js';
 import type { Behavior } from './behavior.js';
 import { type Composition, compose, type Route } from './composition.js';
 import { MissingHandlerError } from './composition-error.js';
-import type { DispatchOptions, ErrorHook } from './context.js';
+import type { DispatchContext, DispatchOptions, ErrorHook } from './context.js';
 import { describeComposition, type MessageDescription } from './describe.js';
 import { Context, neverAborted, noValues, type Runtime } from './dispatch-context.js';
 import type { ItemOf, Message, MessageClass, Notification, Request, ResponseOf, StreamRequest } from './messages.js';
@@ -32,11 +32,10 @@ export interface Publisher {
 }
 
 /** One dispatch as it starts, told to `onDispatch` listeners (nested dispatches included). */
-export interface DispatchEvent {
-  readonly operation: 'send' | 'stream' | 'publish';
-  readonly message: Message;
-  readonly context: Context;
-}
+export type DispatchEvent =
+  | { readonly operation: 'send'; readonly message: Request<unknown>; readonly context: DispatchContext }
+  | { readonly operation: 'stream'; readonly message: StreamRequest<unknown>; readonly context: DispatchContext }
+  | { readonly operation: 'publish'; readonly message: Notification; readonly context: DispatchContext };
 
 /** Options of {@link createMediator}. */
 export interface MediatorOptions {
@@ -162,7 +161,7 @@ export class Mediator implements Sender, Publisher {
   }
 
   #send(request: Request<unknown>, route: Route<RequestInvoker> | undefined, context: Context): Promise<unknown> {
-    this.#tell('send', request, context);
+    if (this.#listeners.length > 0) this.#tell({ operation: 'send', message: request, context });
     const span = this.#span('send', request, route?.slice, context);
     const signal = context.signal;
     let work: Promise<unknown>;
@@ -183,7 +182,7 @@ export class Mediator implements Sender, Publisher {
   }
 
   #publish(notification: Notification, context: Context, strategy: PublishStrategy | undefined): Promise<void> {
-    this.#tell('publish', notification, context);
+    if (this.#listeners.length > 0) this.#tell({ operation: 'publish', message: notification, context });
     const span = this.#span('publish', notification, undefined, context);
     const handlers = this.#composition.notificationHandlers.get(notification.constructor as MessageClass) ?? [];
     const signal = context.signal;
@@ -197,7 +196,7 @@ export class Mediator implements Sender, Publisher {
   #stream(request: StreamRequest<unknown>, context: Context): AsyncIterable<unknown> {
     const route = this.#composition.streams.get(request.constructor as MessageClass);
     if (!route) throw new MissingHandlerError(request.constructor.name);
-    this.#tell('stream', request, context);
+    if (this.#listeners.length > 0) this.#tell({ operation: 'stream', message: request, context });
     const run = () => route.invoke(request, context);
     const ownsScope = context.root === context && this.#scopes;
     if (!this.#onError && !this.#tracer && !ownsScope && context.signal === neverAborted) return run();
@@ -259,8 +258,8 @@ export class Mediator implements Sender, Publisher {
     return started;
   }
 
-  #tell(operation: Operation, message: Message, context: Context): void {
-    for (const listener of this.#listeners) listener({ operation, message, context });
+  #tell(event: DispatchEvent): void {
+    for (const listener of this.#listeners) listener(event);
   }
 }
 
