@@ -167,17 +167,8 @@ export class Mediator implements Sender, Publisher {
     let work: Promise<unknown>;
     if (route === undefined) work = Promise.reject(new MissingHandlerError(request.constructor.name));
     else if (signal.aborted) work = Promise.reject(abortError(signal));
-    else {
-      const invoke = route.invoke;
-      const run = () => {
-        try {
-          return Promise.resolve(invoke(request, context));
-        } catch (error) {
-          return Promise.reject(error);
-        }
-      };
-      work = span ? withSpan(span.context, run) : run();
-    }
+    else if (span) work = withSpan(span.context, () => invokeSafely(route.invoke, request, context));
+    else work = invokeSafely(route.invoke, request, context);
     return this.#settle(work, 'send', request, context, span?.span);
   }
 
@@ -260,6 +251,14 @@ export class Mediator implements Sender, Publisher {
 
   #tell(event: DispatchEvent): void {
     for (const listener of this.#listeners) listener(event);
+  }
+}
+
+function invokeSafely(invoke: RequestInvoker, request: Request<unknown>, context: Context): Promise<unknown> {
+  try {
+    return Promise.resolve(invoke(request, context));
+  } catch (error) {
+    return Promise.reject(error);
   }
 }
 

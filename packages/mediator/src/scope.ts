@@ -41,52 +41,80 @@ function disposeOne(instance: unknown): unknown {
   return typeof method === 'function' ? (method as () => unknown).call(instance) : undefined;
 }
 
-/** The scoped instances of one dispatch, in creation order. */
+/** The scoped instances of one dispatch, in creation order. The first lives in fields: most dispatches need one. */
 export class Scope {
   readonly #declared: ReadonlySet<Scoped<unknown>>;
   readonly #container: ContainerInstance;
-  #instances: Map<Scoped<unknown>, unknown> | undefined;
+  #firstService: Scoped<unknown> | undefined;
+  #firstInstance: unknown;
+  #more: Map<Scoped<unknown>, unknown> | undefined;
 
   constructor(declared: ReadonlySet<Scoped<unknown>>, container: ContainerInstance) {
     this.#declared = declared;
     this.#container = container;
+    this.#firstService = undefined;
+    this.#firstInstance = undefined;
+    this.#more = undefined;
   }
 
   get<T>(service: Scoped<T>, context: DispatchContext): T {
-    const instances = this.#instances;
-    if (instances?.has(service)) return instances.get(service) as T;
+    if (this.#firstService === service) return this.#firstInstance as T;
+    if (this.#more?.has(service)) return this.#more.get(service) as T;
     if (!this.#declared.has(service)) {
       throw new InternalError(
         `${service.name} is not a scoped service of any composed slice: add it to a slice's scoped`,
       );
     }
     const instance = service.factory(context, this.#container);
-    this.#instances ??= new Map();
-    this.#instances.set(service, instance);
+    if (this.#firstService === undefined) {
+      this.#firstService = service;
+      this.#firstInstance = instance;
+    } else {
+      this.#more ??= new Map();
+      this.#more.set(service, instance);
+    }
     return instance;
   }
 
-  /** Disposes what this dispatch created, last created first; rejects with the first failure after trying all. */
+  /**
+   * Disposes what this dispatch created, last created first. Synchronous when every disposer is; otherwise
+   * a promise that rejects with the first failure after trying all.
+   */
   dispose(): Promise<void> | undefined {
-    const instances = this.#instances;
-    if (instances === undefined) return undefined;
-    this.#instances = undefined;
-    return disposeAll([...instances.values()].reverse());
+    if (this.#firstService === undefined) return undefined;
+    const more = this.#more;
+    const instances = more ? [this.#firstInstance, ...more.values()].reverse() : [this.#firstInstance];
+    this.#firstService = undefined;
+    this.#firstInstance = undefined;
+    this.#more = undefined;
+    return disposeAll(instances, 0, undefined);
   }
 }
 
-async function disposeAll(instances: readonly unknown[]): Promise<void> {
-  const errors: unknown[] = [];
-  for (const instance of instances) {
+function disposeAll(
+  instances: readonly unknown[],
+  from: number,
+  failures: unknown[] | undefined,
+): Promise<void> | undefined {
+  let errors = failures;
+  for (let i = from; i < instances.length; i++) {
     try {
-      await disposeOne(instance);
+      const result = disposeOne(instances[i]);
+      if (result instanceof Promise) {
+        return result.then(
+          () => disposeAll(instances, i + 1, errors),
+          (error: unknown) => disposeAll(instances, i + 1, [...(errors ?? []), error]),
+        );
+      }
     } catch (error) {
+      errors ??= [];
       errors.push(error);
     }
   }
-  if (errors.length > 0) {
-    throw errors.length === 1
+  if (errors === undefined) return undefined;
+  return Promise.reject(
+    errors.length === 1
       ? errors[0]
-      : new InternalError(`${errors.length} scoped services failed to dispose`, { cause: errors[0] });
-  }
+      : new InternalError(`${errors.length} scoped services failed to dispose`, { cause: errors[0] }),
+  );
 }
