@@ -32,26 +32,34 @@ export class PublishError extends SlicewiseError {
 
 type Handlers = readonly NotificationHandler<Notification>[];
 
-function call(handler: NotificationHandler<Notification>, notification: Notification, context: DispatchContext) {
-  try {
-    return handler.handle(notification, context);
-  } catch (error) {
-    return Promise.reject(error);
-  }
-}
-
-const nothing = (): void => undefined;
-
+/** Runs every handler at once and settles when all have: one {@link PublishError} (failures in handler order) if any failed. */
 function runParallel(handlers: Handlers, notification: Notification, context: DispatchContext): Promise<void> {
-  const pending: unknown[] = new Array(handlers.length);
-  for (let i = 0; i < handlers.length; i++) pending[i] = call(handlers[i] as Handlers[0], notification, context);
-  // The fast path is one Promise.all; only when something failed do we wait for all and collect every failure.
-  return Promise.all(pending).then(nothing, () =>
-    Promise.allSettled(pending).then((results) => {
-      const errors = results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
-      throw new PublishError(notification.constructor.name, errors);
-    }),
-  );
+  return new Promise<void>((resolve, reject) => {
+    let remaining = handlers.length;
+    let failures: [number, unknown][] | undefined;
+    const done = () => {
+      if (--remaining > 0) return;
+      if (failures === undefined) return resolve();
+      const errors = failures.sort((a, b) => a[0] - b[0]).map(([, error]) => error);
+      reject(new PublishError(notification.constructor.name, errors));
+    };
+    const fail = (index: number, error: unknown) => {
+      failures ??= [];
+      failures.push([index, error]);
+      done();
+    };
+    for (let i = 0; i < handlers.length; i++) {
+      let result: unknown;
+      try {
+        result = (handlers[i] as Handlers[0]).handle(notification, context);
+      } catch (error) {
+        fail(i, error);
+        continue;
+      }
+      if (result instanceof Promise) result.then(done, (error: unknown) => fail(i, error));
+      else done();
+    }
+  });
 }
 
 async function runSequential(
