@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Span } from '@opentelemetry/api';
-import type { ContainerInstance } from 'typedi';
 import type { Caller, DispatchContext } from './context.js';
 import type { ItemOf, Notification, Request, ResponseOf, StreamRequest } from './messages.js';
 import type { PublishOptions } from './publish.js';
-import { Scope, type Scoped } from './scope.js';
+import { Scope, type Scoped, type Services } from './scope.js';
 
 /** What the contexts of one mediator share: where nested dispatches go, and what scopes may hold. */
 export interface Runtime {
@@ -14,7 +13,7 @@ export interface Runtime {
     nestedPublish(notification: Notification, parent: Context, options: PublishOptions | undefined): Promise<void>;
   };
   readonly scoped: ReadonlySet<Scoped<unknown>>;
-  readonly container: ContainerInstance;
+  readonly services: Services;
 }
 
 export const noValues: ReadonlyMap<string, unknown> = new Map();
@@ -85,7 +84,7 @@ export class Context implements DispatchContext {
 
   get<T>(service: Scoped<T>): T {
     const root = this.root;
-    root.#scope ??= new Scope(this.#runtime.scoped, this.#runtime.container);
+    root.#scope ??= new Scope(this.#runtime.scoped, this.#runtime.services);
     return root.#scope.get(service, this);
   }
 

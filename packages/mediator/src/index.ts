@@ -63,6 +63,6 @@ export {
 } from './messages.js';
 export { PublishError, type PublishOptions, type PublishStrategy } from './publish.js';
 export { type DispatchRecording, recordDispatches } from './record.js';
-export { type Scoped, type ScopedFactory, scoped } from './scope.js';
+export { type Scoped, type ScopedFactory, type Services, scoped } from './scope.js';
 export { defineSlice, type Slice, type SliceMigration } from './slice.js';
 export { tracerName } from './tracing.js';

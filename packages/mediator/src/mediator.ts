@@ -11,6 +11,7 @@ import type { ItemOf, Message, MessageClass, Notification, Request, ResponseOf, 
 import type { RequestInvoker } from './pipeline.js';
 import { type PublishOptions, type PublishStrategy, runHandlers } from './publish.js';
 import { resolveSlices } from './resolve-slices.js';
+import { memoisedServices } from './scope.js';
 import type { Slice } from './slice.js';
 import { guardStream } from './stream-guard.js';
 import { failSpan, resolveTracer, startDispatchSpan, withSpan } from './tracing.js';
@@ -57,7 +58,7 @@ export class Mediator implements Sender, Publisher {
       nestedPublish: (notification: Notification, parent: Context, publish: PublishOptions | undefined) =>
         this.#publish(notification, parent.child(), publish?.strategy),
     };
-    this.#runtime = { dispatcher, scoped: composition.scoped, container };
+    this.#runtime = { dispatcher, scoped: composition.scoped, services: memoisedServices(container) };
   }
 
   /** Dispatches a request through its pipeline to its handler; resolves with the handler's response. */

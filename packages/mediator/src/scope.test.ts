@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { describe, expect, it } from 'vitest';
+import { ContainerInstance } from 'typedi';
+import { describe, expect, it, vi } from 'vitest';
 import {
   CancelledError,
   Command,
@@ -9,10 +10,12 @@ import {
   type DispatchContext,
   defineSlice,
   handle,
+  handleStream,
   InternalError,
   Notification,
   on,
   Query,
+  StreamRequest,
   scoped,
 } from './index.js';
 
@@ -213,5 +216,55 @@ describe('scoped services', () => {
     }
 
     expect(collected).toBe(1_000);
+  });
+
+  it('disposes the scope of a stream when its consumer stops early', async () => {
+    reset();
+    class Numbers extends StreamRequest<number> {}
+    class NumbersHandler {
+      async *handle(_request: Numbers, context: DispatchContext): AsyncIterable<number> {
+        const session = context.get(CurrentSession);
+        for (let i = 0; ; i++) yield session.id * 100 + i;
+      }
+    }
+    const mediator = createMediator({
+      slices: [
+        defineSlice({ name: 'numbers', scoped: [CurrentSession], handlers: [handleStream(Numbers, NumbersHandler)] }),
+      ],
+    });
+
+    const seen: number[] = [];
+    for await (const n of mediator.stream(new Numbers())) {
+      seen.push(n);
+      if (seen.length === 3) break;
+    }
+
+    expect(seen).toEqual([100, 101, 102]);
+    expect(journal).toEqual(['open 1', 'close 1']);
+  });
+
+  it("gives factories the host's singletons, resolved through typedi once per mediator", async () => {
+    class Clock {
+      readonly now = 42;
+    }
+    const container = new ContainerInstance('scope-services');
+    container.set({ id: Clock, value: new Clock() });
+    const Stamp = scoped('Stamp', (_context, services) => services.get(Clock).now);
+    class GetStamp extends Query<number> {}
+    class GetStampHandler {
+      handle(_request: GetStamp, context: DispatchContext): number {
+        return context.get(Stamp);
+      }
+    }
+    const mediator = createMediator({
+      container,
+      slices: [defineSlice({ name: 'stamps', scoped: [Stamp], handlers: [handle(GetStamp, GetStampHandler)] })],
+    });
+    const lookups = vi.spyOn(container, 'get');
+
+    const stamps = [await mediator.send(new GetStamp()), await mediator.send(new GetStamp())];
+
+    expect(stamps).toEqual([42, 42]);
+    expect(lookups).toHaveBeenCalledTimes(1);
   });
 });

@@ -1,9 +1,31 @@
 import { InternalError } from '@slicewise/errors';
-import type { ContainerInstance } from 'typedi';
+import type { ContainerInstance, ServiceIdentifier } from 'typedi';
 import type { DispatchContext } from './context.js';
 
-/** Builds a scoped service for one dispatch, from that dispatch's context and the host's container. */
-export type ScopedFactory<T> = (context: DispatchContext, container: ContainerInstance) => T;
+/**
+ * The host's singletons, as a scoped factory sees them: typedi's `get`, memoised per mediator, so a factory that
+ * asks for the database on every dispatch pays a map lookup, not typedi's linear scan of every registered service.
+ * Build anything that must be fresh per dispatch in the factory itself.
+ */
+export interface Services {
+  get<T>(id: ServiceIdentifier<T>): T;
+}
+
+/** Builds a scoped service for one dispatch, from that dispatch's context and the host's singletons. */
+export type ScopedFactory<T> = (context: DispatchContext, services: Services) => T;
+
+/** The {@link Services} of one mediator: each identifier resolved through the container once. */
+export function memoisedServices(container: ContainerInstance): Services {
+  const resolved = new Map<ServiceIdentifier, unknown>();
+  return {
+    get<T>(id: ServiceIdentifier<T>): T {
+      if (resolved.has(id)) return resolved.get(id) as T;
+      const service = container.get(id);
+      resolved.set(id, service);
+      return service;
+    },
+  };
+}
 
 /**
  * A service that lives for one dispatch: built on first `context.get(service)`, shared by the nested
@@ -18,7 +40,7 @@ export interface Scoped<T> {
 
 /**
  * Declares a per-dispatch service. Its factory sees the dispatch context (correlation id, caller, signal,
- * values, other scoped services) and the host's typedi container; the instance is released at the end of the
+ * values, other scoped services) and the host's singletons ({@link Services}); the instance is released at the end of the
  * dispatch, after `Symbol.asyncDispose`, `Symbol.dispose` or `dispose()` when it has one.
  *
  * @example
@@ -44,14 +66,14 @@ function disposeOne(instance: unknown): unknown {
 /** The scoped instances of one dispatch, in creation order. The first lives in fields: most dispatches need one. */
 export class Scope {
   readonly #declared: ReadonlySet<Scoped<unknown>>;
-  readonly #container: ContainerInstance;
+  readonly #services: Services;
   #firstService: Scoped<unknown> | undefined;
   #firstInstance: unknown;
   #more: Map<Scoped<unknown>, unknown> | undefined;
 
-  constructor(declared: ReadonlySet<Scoped<unknown>>, container: ContainerInstance) {
+  constructor(declared: ReadonlySet<Scoped<unknown>>, services: Services) {
     this.#declared = declared;
-    this.#container = container;
+    this.#services = services;
     this.#firstService = undefined;
     this.#firstInstance = undefined;
     this.#more = undefined;
@@ -65,7 +87,7 @@ export class Scope {
         `${service.name} is not a scoped service of any composed slice: add it to a slice's scoped`,
       );
     }
-    const instance = service.factory(context, this.#container);
+    const instance = service.factory(context, this.#services);
     if (this.#firstService === undefined) {
       this.#firstService = service;
       this.#firstInstance = instance;

@@ -7,10 +7,12 @@ import {
   type DispatchContext,
   defineSlice,
   handle,
+  handleStream,
   NotFoundError,
   Notification,
   on,
   Query,
+  StreamRequest,
   tracerName,
 } from './index.js';
 import { resolveTracer } from './tracing.js';
@@ -101,5 +103,31 @@ describe('OpenTelemetry spans', () => {
 
     expect(resolveTracer(undefined)).toBeDefined();
     expect(exporter.getFinishedSpans().map((span) => span.name)).toEqual(['send GetGhost']);
+  });
+
+  it('ends a stream span when the consumer is done with it', async () => {
+    class Letters extends StreamRequest<string> {}
+    class LettersHandler {
+      async *handle(): AsyncIterable<string> {
+        yield 'a';
+        yield 'b';
+      }
+    }
+    const { exporter, provider } = tracing();
+    const mediator = createMediator({
+      slices: [defineSlice({ name: 'letters', handlers: [handleStream(Letters, LettersHandler)] })],
+      tracer: provider.getTracer(tracerName),
+    });
+
+    const letters: string[] = [];
+    const stream = mediator.stream(new Letters());
+    expect(exporter.getFinishedSpans()).toEqual([]);
+    for await (const letter of stream) letters.push(letter);
+
+    expect(letters).toEqual(['a', 'b']);
+    const [span] = exporter.getFinishedSpans();
+    expect(span?.name).toBe('stream Letters');
+    expect(span?.attributes['messaging.operation.name']).toBe('stream');
+    expect(span?.attributes['slicewise.slice']).toBe('letters');
   });
 });
