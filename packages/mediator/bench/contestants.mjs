@@ -5,7 +5,7 @@
  */
 import 'reflect-metadata';
 import { trace } from '@opentelemetry/api';
-import { Container } from 'typedi';
+import { Container, ContainerInstance } from 'typedi';
 import {
   Command,
   createMediator,
@@ -81,12 +81,40 @@ export class ScopedHandler {
   }
 }
 
-export function slicewise({ behaviors = 0, publishStrategy, scopedHandler = false, tracer = false } = {}) {
+/** A scoped service whose factory resolves a host singleton, in a container of `services` registered services. */
+export class Clock {
+  now() {
+    return 1;
+  }
+}
+export const Stamp = scoped('Stamp', (_context, services) => ({ at: services.get(Clock).now() }));
+export class StampHandler {
+  async handle(request, context) {
+    return context.get(Stamp).at + request.value;
+  }
+}
+
+export function crowdedContainer(services) {
+  const container = new ContainerInstance(`bench-${services}`);
+  for (let i = 0; i < services; i++) container.set({ id: `service-${i}`, value: i });
+  container.set({ id: Clock, value: new Clock() });
+  return container;
+}
+
+export function slicewise({
+  behaviors = 0,
+  publishStrategy,
+  scopedHandler = false,
+  stampHandler = false,
+  container,
+  tracer = false,
+} = {}) {
+  const scopedServices = [...(scopedHandler ? [CurrentSession] : []), ...(stampHandler ? [Stamp] : [])];
   const slice = defineSlice({
     name: 'bench',
-    scoped: scopedHandler ? [CurrentSession] : [],
+    scoped: scopedServices,
     handlers: [
-      handle(GetValue, scopedHandler ? ScopedHandler : ValueHandler),
+      handle(GetValue, stampHandler ? StampHandler : scopedHandler ? ScopedHandler : ValueHandler),
       handle(SetValue, ValueHandler),
       on(ValueChanged, Listener1),
       on(ValueChanged, Listener2),
@@ -97,6 +125,7 @@ export function slicewise({ behaviors = 0, publishStrategy, scopedHandler = fals
     slices: [slice],
     behaviors: Array.from({ length: behaviors }, (_, i) => passThrough(`pass-${i}`)),
     tracer: tracer ? trace.getTracer('bench') : false,
+    ...(container && { container }),
     ...(publishStrategy && { publishStrategy }),
   });
 }

@@ -1,5 +1,6 @@
 /** Runs one scenario in this process and prints its results as JSON: `node bench/scenario.mjs <name>`. */
 import {
+  crowdedContainer,
   GetValue,
   Listener1,
   Listener2,
@@ -22,6 +23,7 @@ const handlers = new Map([
 ]);
 const query = new GetValue(21);
 const command = new SetValue(21);
+const options = { caller: { id: 'bench', permissions: [] }, correlationId: 'bench-1' };
 const mapBaseline = {
   name: 'hand-written Map lookup + call',
   run: () => handlers.get(query.constructor).handle(query),
@@ -40,6 +42,10 @@ const scenarios = {
       mapBaseline,
       { name: 'Slicewise `send` (query)', run: () => mediator.send(query) },
       { name: 'Slicewise `send` (command)', run: () => mediator.send(command) },
+      {
+        name: 'Slicewise `send` with `{ caller, correlationId }` (as transports call it)',
+        run: () => mediator.send(query, options),
+      },
       { name: 'Slicewise `send`, tracer forced on, no SDK (cost skipped by default)', run: () => traced.send(query) },
       { name: 'mediatr-ts `send`', run: () => mediatr.mediator.send(mQuery) },
       { name: '@nestjs/cqrs `QueryBus.execute`', run: () => nest.queryBus.execute(nQuery) },
@@ -91,12 +97,17 @@ const scenarios = {
     const mediator = slicewise({ scopedHandler: true });
     const nest = await nestCqrs({ requestScoped: true });
     const typedi = typediScope();
+    const stamped = slicewise({ stampHandler: true, container: crowdedContainer(200) });
     const nQuery = new nest.ScopedQuery(21);
     return [
       mapBaseline,
       {
         name: 'Slicewise `send`, per-dispatch scope, 1 scoped service (built + disposed)',
         run: () => mediator.send(query),
+      },
+      {
+        name: 'Slicewise `send`, scoped service whose factory gets a singleton among 200 typedi services',
+        run: () => stamped.send(query),
       },
       { name: 'typedi `Container.of` + `get` + `reset` alone', run: typedi },
       {
