@@ -64,8 +64,22 @@ export class Mediator implements Sender, Publisher {
   /** Dispatches a request through its pipeline to its handler; resolves with the handler's response. */
   send<TRequest extends Request<unknown>>(request: TRequest, options?: DispatchOptions): Promise<ResponseOf<TRequest>> {
     const route = this.#composition.requests.get(request.constructor as MessageClass);
-    if (options === undefined && this.#fast && route !== undefined) {
-      const context = new Context(this.#runtime, neverAborted, undefined, noValues, undefined, undefined);
+    if (
+      this.#fast &&
+      route !== undefined &&
+      (options === undefined || (options.signal === undefined && options.timeout === undefined))
+    ) {
+      const context =
+        options === undefined
+          ? new Context(this.#runtime, neverAborted, undefined, noValues, undefined, undefined)
+          : new Context(
+              this.#runtime,
+              neverAborted,
+              options.caller,
+              options.values ?? noValues,
+              options.correlationId,
+              undefined,
+            );
       try {
         return Promise.resolve(route.invoke(request, context)) as Promise<ResponseOf<TRequest>>;
       } catch (error) {
