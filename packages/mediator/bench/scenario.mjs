@@ -24,6 +24,7 @@ const handlers = new Map([
 const query = new GetValue(21);
 const command = new SetValue(21);
 const options = { caller: { id: 'bench', permissions: [] }, correlationId: 'bench-1' };
+const withSignal = { signal: new AbortController().signal };
 const mapBaseline = {
   name: 'hand-written Map lookup + call',
   run: () => handlers.get(query.constructor).handle(query),
@@ -45,6 +46,10 @@ const scenarios = {
       {
         name: 'Slicewise `send` with `{ caller, correlationId }` (as transports call it)',
         run: () => mediator.send(query, options),
+      },
+      {
+        name: 'Slicewise `send` with `{ signal }` (raced against the abort)',
+        run: () => mediator.send(query, withSignal),
       },
       { name: 'Slicewise `send`, tracer forced on, no SDK (cost skipped by default)', run: () => traced.send(query) },
       { name: 'mediatr-ts `send`', run: () => mediatr.mediator.send(mQuery) },
