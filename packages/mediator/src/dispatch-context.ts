@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Span } from '@opentelemetry/api';
+import { InternalError } from '@slicewise/errors';
 import type { Caller, DispatchContext } from './context.js';
 import type { ItemOf, Notification, Request, ResponseOf, StreamRequest } from './messages.js';
 import type { PublishOptions } from './publish.js';
@@ -35,7 +36,8 @@ export class Context implements DispatchContext {
   span: Span | undefined;
   /** The span of the dispatch this one is nested in, when tracing. */
   parentSpan: Span | undefined;
-  #scope: Scope | undefined;
+  /** `null` once the outermost dispatch has ended and its scope is disposed. */
+  #scope: Scope | undefined | null;
 
   constructor(
     runtime: Runtime,
@@ -84,12 +86,17 @@ export class Context implements DispatchContext {
 
   get<T>(service: Scoped<T>): T {
     const root = this.root;
+    if (root.#scope === null) {
+      throw new InternalError(`${service.name} was asked for after its dispatch ended: its scope is disposed`);
+    }
     root.#scope ??= new Scope(this.#runtime.scoped, this.#runtime.services);
     return root.#scope.get(service, this);
   }
 
   /** Disposes the scope of this (outermost) dispatch, if anything was created in it. */
   disposeScope(): Promise<void> | undefined {
-    return this.#scope?.dispose();
+    const scope = this.#scope;
+    this.#scope = null;
+    return scope?.dispose();
   }
 }

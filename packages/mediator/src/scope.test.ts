@@ -267,4 +267,23 @@ describe('scoped services', () => {
     expect(stamps).toEqual([42, 42]);
     expect(lookups).toHaveBeenCalledTimes(1);
   });
+
+  it('refuses a scoped service asked for after its dispatch ended, instead of leaking an undisposed one', async () => {
+    reset();
+    let late: DispatchContext | undefined;
+    class Remember extends Query<void> {}
+    class RememberHandler {
+      handle(_request: Remember, context: DispatchContext): void {
+        late = context;
+      }
+    }
+    const mediator = createMediator({
+      slices: [defineSlice({ name: 'late', scoped: [CurrentSession], handlers: [handle(Remember, RememberHandler)] })],
+    });
+
+    await mediator.send(new Remember());
+
+    expect(() => late?.get(CurrentSession)).toThrow(/after its dispatch ended/);
+    expect(journal).toEqual([]);
+  });
 });
