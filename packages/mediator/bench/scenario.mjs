@@ -131,5 +131,5 @@ if (!scenario) {
   process.exit(2);
 }
 const contestants = await scenario();
-const results = await measure(contestants, { rounds: Number(process.env.BENCH_ROUNDS ?? 11) });
+const results = await measure(contestants, { rounds: Number(process.env.BENCH_ROUNDS ?? 15) });
 process.stdout.write(`${JSON.stringify(results)}\n`);

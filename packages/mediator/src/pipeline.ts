@@ -11,9 +11,9 @@ export type StreamInvoker = (request: Message, context: DispatchContext) => Asyn
 
 type SettledInvoker = (request: Message, context: DispatchContext) => Promise<unknown>;
 
-function settle(invoke: RequestInvoker, request: Message, context: DispatchContext): Promise<unknown> {
+function settleHandler(handler: RequestHandler<never>, request: Message, context: DispatchContext): Promise<unknown> {
   try {
-    return Promise.resolve(invoke(request, context));
+    return Promise.resolve(handler.handle(request as never, context));
   } catch (error) {
     return Promise.reject(error);
   }
@@ -29,7 +29,7 @@ export function composeRequest(behaviors: readonly Behavior[], handler: RequestH
   if (behaviors.length === 0) return handle;
   const innermost = behaviors[behaviors.length - 1] as Required<Pick<Behavior, 'handle'>>;
   let invoke: SettledInvoker = (request, context) =>
-    innermost.handle(request, context, () => settle(handle, request, context));
+    innermost.handle(request, context, () => settleHandler(handler, request, context));
   for (let i = behaviors.length - 2; i >= 0; i--) {
     const behavior = behaviors[i] as Required<Pick<Behavior, 'handle'>>;
     const inner = invoke;
