@@ -1,5 +1,13 @@
 import { Database, type DatabaseOptions, migrate } from '@slicewise/db';
-import { type Behavior, createMediator, type Mediator, type PublishStrategy, type Slice } from '@slicewise/mediator';
+import {
+  type Behavior,
+  createMediator,
+  type ErrorHook,
+  type Mediator,
+  type MediatorOptions,
+  type PublishStrategy,
+  type Slice,
+} from '@slicewise/mediator';
 import { ContainerInstance } from 'typedi';
 
 /** Options of {@link createHost}. */
@@ -14,6 +22,10 @@ export interface HostOptions {
   behaviors?: readonly Behavior[];
   /** How `publish` runs notification handlers by default. */
   publishStrategy?: PublishStrategy;
+  /** Observes or replaces every failed dispatch; see `@slicewise/mediator`'s `onError`. */
+  onError?: ErrorHook;
+  /** The OpenTelemetry tracer for dispatch spans, or `false`; default: the global one when a provider is registered. */
+  tracer?: MediatorOptions['tracer'];
 }
 
 /** A running composition: the mediator to send through, and the database it owns. */
@@ -51,6 +63,8 @@ export function createHost(options: HostOptions): Host {
       container,
       ...(options.behaviors && { behaviors: options.behaviors }),
       ...(options.publishStrategy && { publishStrategy: options.publishStrategy }),
+      ...(options.onError && { onError: options.onError }),
+      ...(options.tracer !== undefined && { tracer: options.tracer }),
     });
     const applied = mediator.slices.flatMap((slice) =>
       migrate(db, slice.name, slice.migrations ?? []).map((name) => `${slice.name}/${name}`),

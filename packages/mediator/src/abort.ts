@@ -15,31 +15,50 @@ export function dispatchSignal(signal: AbortSignal | undefined, timeout: number 
   return signal ? AbortSignal.any([signal, deadline]) : deadline;
 }
 
+const ignore = (): void => undefined;
+
+/**
+ * The dispatches waiting on each signal. A signal gets one 'abort' listener, the first time a dispatch races it;
+ * dispatches then join and leave a set, far cheaper than adding and removing a listener each (and nested
+ * dispatches share their parent's signal). Both go away with the signal.
+ */
+const waiting = new WeakMap<AbortSignal, Set<() => void>>();
+
+function waitersOf(signal: AbortSignal): Set<() => void> {
+  const known = waiting.get(signal);
+  if (known !== undefined) return known;
+  const waiters = new Set<() => void>();
+  signal.addEventListener(
+    'abort',
+    () => {
+      for (const onAbort of waiters) onAbort();
+      waiters.clear();
+    },
+    { once: true },
+  );
+  waiting.set(signal, waiters);
+  return waiters;
+}
+
 /** Settles with `work`, or rejects as soon as `signal` aborts, whichever comes first. */
-export function raceAbort<T>(signal: AbortSignal, work: () => Promise<T>): Promise<T> {
-  if (signal.aborted) return Promise.reject(abortError(signal));
+export function raceAbort<T>(signal: AbortSignal, work: Promise<T>): Promise<T> {
+  if (signal.aborted) {
+    work.catch(ignore);
+    return Promise.reject(abortError(signal));
+  }
+  const waiters = waitersOf(signal);
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(abortError(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    work().then(
+    waiters.add(onAbort);
+    work.then(
       (value) => {
-        signal.removeEventListener('abort', onAbort);
+        waiters.delete(onAbort);
         resolve(value);
       },
       (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
+        waiters.delete(onAbort);
         reject(error);
       },
     );
   });
-}
-
-/** Yields the items of `items` until `signal` aborts, then throws the abort's error. */
-export async function* abortable<T>(signal: AbortSignal, items: AsyncIterable<T>): AsyncIterable<T> {
-  if (signal.aborted) throw abortError(signal);
-  for await (const item of items) {
-    if (signal.aborted) throw abortError(signal);
-    yield item;
-  }
-  if (signal.aborted) throw abortError(signal);
 }

@@ -6,6 +6,7 @@ import type { NotificationHandler } from './handler.js';
 import { kindOf, type MessageClass, type MessageKind, type Notification } from './messages.js';
 import { composeRequest, composeStream, type RequestInvoker, type StreamInvoker } from './pipeline.js';
 import { resolveHandler } from './resolve-handler.js';
+import type { Scoped } from './scope.js';
 import type { Slice } from './slice.js';
 
 /** A request or stream request and the one handler that answers it. */
@@ -29,6 +30,10 @@ export interface Composition {
   readonly requests: Map<MessageClass, Route<RequestInvoker>>;
   readonly streams: Map<MessageClass, Route<StreamInvoker>>;
   readonly notifications: Map<MessageClass, Subscription[]>;
+  /** The handlers of each notification, in slice order, ready to call. */
+  readonly notificationHandlers: Map<MessageClass, NotificationHandler<Notification>[]>;
+  /** The scoped services the slices declare. */
+  readonly scoped: Set<Scoped<unknown>>;
 }
 
 function checkSlices(slices: readonly Slice[]): void {
@@ -66,7 +71,13 @@ export function compose(
 ): Composition {
   checkSlices(slices);
   const pipeline = [...hostBehaviors, authorization, validation, ...slices.flatMap((slice) => slice.behaviors ?? [])];
-  const composition: Composition = { requests: new Map(), streams: new Map(), notifications: new Map() };
+  const composition: Composition = {
+    requests: new Map(),
+    streams: new Map(),
+    notifications: new Map(),
+    notificationHandlers: new Map(),
+    scoped: new Set(slices.flatMap((slice) => slice.scoped ?? [])),
+  };
   for (const slice of slices) {
     for (const registration of slice.handlers ?? []) {
       const { message } = registration;
@@ -77,6 +88,10 @@ export function compose(
         const subscriptions = composition.notifications.get(message) ?? [];
         subscriptions.push({ slice: slice.name, handler });
         composition.notifications.set(message, subscriptions);
+        composition.notificationHandlers.set(
+          message,
+          subscriptions.map((subscription) => subscription.handler),
+        );
       } else if (registration.kind === 'stream') {
         const behaviors = behaviorsFor(pipeline, message, kind, 'stream');
         const invoke = composeStream(behaviors, resolveHandler(container, registration.handler));

@@ -1,5 +1,6 @@
-import type { ItemOf, Notification, Request, ResponseOf, StreamRequest } from './messages.js';
+import type { ItemOf, Message, Notification, Request, ResponseOf, StreamRequest } from './messages.js';
 import type { PublishOptions } from './publish.js';
+import type { Scoped } from './scope.js';
 
 /** Who is calling: set by the transport (a token's subject, the local CLI user), checked by behaviors. */
 export interface Caller {
@@ -34,4 +35,23 @@ export interface DispatchContext {
   send<TRequest extends Request<unknown>>(request: TRequest): Promise<ResponseOf<TRequest>>;
   stream<TRequest extends StreamRequest<unknown>>(request: TRequest): AsyncIterable<ItemOf<TRequest>>;
   publish(notification: Notification, options?: Pick<PublishOptions, 'strategy'>): Promise<void>;
+  /**
+   * The instance of a scoped service for this dispatch (see `scoped`): built on first use, shared with nested
+   * dispatches, disposed when the outermost dispatch ends.
+   */
+  get<T>(service: Scoped<T>): T;
 }
+
+/** What an `onError` hook learns about a failed dispatch. */
+export interface DispatchFailure {
+  /** The message whose dispatch failed. */
+  readonly message: Message;
+  readonly operation: 'send' | 'stream' | 'publish';
+  readonly context: DispatchContext;
+}
+
+/**
+ * Sees every failed dispatch (nested ones too) before its caller does. Return nothing to let the failure
+ * through, return an error to replace it, or throw one.
+ */
+export type ErrorHook = (error: unknown, failure: DispatchFailure) => unknown;

@@ -17,7 +17,7 @@ export {
 export { type Behavior, type BehaviorDefinition, defineBehavior, type Next } from './behavior.js';
 export { authorization, validation } from './builtin-behaviors.js';
 export { CompositionError, MissingHandlerError } from './composition-error.js';
-export type { Caller, DispatchContext, DispatchOptions } from './context.js';
+export type { Caller, DispatchContext, DispatchFailure, DispatchOptions, ErrorHook } from './context.js';
 export {
   type CliExposure,
   declarationOf,
@@ -40,6 +40,7 @@ export {
 } from './handler.js';
 export {
   createMediator,
+  type DispatchEvent,
   Mediator,
   type MediatorOptions,
   type MessageDescription,
@@ -61,4 +62,7 @@ export {
   StreamRequest,
 } from './messages.js';
 export { PublishError, type PublishOptions, type PublishStrategy } from './publish.js';
+export { type DispatchRecording, recordDispatches } from './record.js';
+export { type Scoped, type ScopedFactory, type Services, scoped } from './scope.js';
 export { defineSlice, type Slice, type SliceMigration } from './slice.js';
+export { tracerName } from './tracing.js';

@@ -1,5 +1,15 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import { createMediator, handle, handleStream, Query, StreamRequest } from './index.js';
+import {
+  createMediator,
+  type DispatchContext,
+  handle,
+  handleStream,
+  Query,
+  type Request,
+  recordDispatches,
+  StreamRequest,
+  scoped,
+} from './index.js';
 
 interface UserDto {
   id: number;
@@ -43,5 +53,25 @@ describe('send and stream', () => {
     const mediator = createMediator({ slices: [] });
     // @ts-expect-error ImportUsers is a stream request: use stream()
     mediator.send(new ImportUsers());
+  });
+});
+
+describe('scoped services and recordings', () => {
+  it('infer the instance type from the scoped declaration', () => {
+    class Session {
+      readonly userId = 'ada';
+    }
+    const CurrentSession = scoped('CurrentSession', () => new Session());
+    const context = {} as DispatchContext;
+
+    expectTypeOf(context.get(CurrentSession)).toEqualTypeOf<Session>();
+    // @ts-expect-error a scoped service is declared with scoped(), not passed as a class
+    context.get(Session);
+  });
+
+  it('type what a recording holds', () => {
+    const recording = recordDispatches(createMediator({ slices: [] }));
+
+    expectTypeOf(recording.sent).toEqualTypeOf<Request<unknown>[]>();
   });
 });

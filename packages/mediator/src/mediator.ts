@@ -1,103 +1,25 @@
-import { randomUUID } from 'node:crypto';
+import type { Span, Tracer } from '@opentelemetry/api';
 import { ContainerInstance } from 'typedi';
-import { abortable, dispatchSignal, raceAbort } from './abort.js';
-import type { Behavior } from './behavior.js';
-import { type Composition, compose } from './composition.js';
+import { abortError, dispatchSignal, raceAbort } from './abort.js';
+import { type Composition, compose, type Route } from './composition.js';
 import { MissingHandlerError } from './composition-error.js';
-import type { Caller, DispatchContext, DispatchOptions } from './context.js';
-import { declarationOf, type RequestDeclaration } from './declaration.js';
-import type {
-  ItemOf,
-  MessageClass,
-  MessageKind,
-  Notification,
-  Request,
-  ResponseOf,
-  StreamRequest,
-} from './messages.js';
+import type { DispatchOptions, ErrorHook } from './context.js';
+import type { DispatchEvent, MediatorOptions, Publisher, Sender } from './contracts.js';
+import { describeComposition, type MessageDescription } from './describe.js';
+import { Context, neverAborted, noValues, type Runtime } from './dispatch-context.js';
+import type { ItemOf, Message, MessageClass, Notification, Request, ResponseOf, StreamRequest } from './messages.js';
+import type { RequestInvoker } from './pipeline.js';
 import { type PublishOptions, type PublishStrategy, runHandlers } from './publish.js';
 import { resolveSlices } from './resolve-slices.js';
+import { memoisedServices } from './scope.js';
 import type { Slice } from './slice.js';
+import { guardStream } from './stream-guard.js';
+import { failSpan, resolveTracer, startDispatchSpan, withSpan } from './tracing.js';
 
-/** Sends requests to their one handler. Depend on this when a slice only sends. */
-export interface Sender {
-  send<TRequest extends Request<unknown>>(request: TRequest, options?: DispatchOptions): Promise<ResponseOf<TRequest>>;
-  stream<TRequest extends StreamRequest<unknown>>(
-    request: TRequest,
-    options?: DispatchOptions,
-  ): AsyncIterable<ItemOf<TRequest>>;
-}
+export type { DispatchEvent, MediatorOptions, Publisher, Sender } from './contracts.js';
+export type { MessageDescription } from './describe.js';
 
-/** Publishes notifications to every handler of theirs. Depend on this when a slice only publishes. */
-export interface Publisher {
-  publish(notification: Notification, options?: DispatchOptions & PublishOptions): Promise<void>;
-}
-
-/** One registered message, for hosts that generate routes, commands and docs. */
-export interface MessageDescription {
-  readonly message: MessageClass;
-  readonly name: string;
-  readonly kind: MessageKind;
-  /** The slice(s) handling it: one for requests, any number for notifications. */
-  readonly slices: readonly string[];
-  readonly handlers: readonly string[];
-  /** The behaviors around its handler, outermost first. */
-  readonly pipeline: readonly string[];
-  readonly declaration: RequestDeclaration;
-}
-
-/** Options of {@link createMediator}. */
-export interface MediatorOptions {
-  /** The slices to compose, each listed once. */
-  slices: readonly Slice[];
-  /** Host behaviors, outermost first, around every matching request (see {@link Behavior}). */
-  behaviors?: readonly Behavior[];
-  /** The typedi container handlers are built from. Defaults to a fresh container of this mediator's own. */
-  container?: ContainerInstance;
-  /** How `publish` runs handlers unless a publish says otherwise. Default `sequential-all`. */
-  publishStrategy?: PublishStrategy;
-}
-
-const noValues: ReadonlyMap<string, unknown> = new Map();
-const neverAborted = new AbortController().signal;
-let containerCount = 0;
-
-/** The context of one dispatch; nested dispatches made through it inherit it. */
-class Context implements DispatchContext {
-  #correlationId: string | undefined;
-
-  constructor(
-    private readonly mediator: Mediator,
-    readonly signal: AbortSignal,
-    readonly caller: Caller | undefined,
-    readonly values: ReadonlyMap<string, unknown>,
-    correlationId: string | undefined,
-  ) {
-    this.#correlationId = correlationId;
-  }
-
-  get correlationId(): string {
-    this.#correlationId ??= randomUUID();
-    return this.#correlationId;
-  }
-
-  send<TRequest extends Request<unknown>>(request: TRequest): Promise<ResponseOf<TRequest>> {
-    return this.mediator.send(request, this.#inherited());
-  }
-
-  stream<TRequest extends StreamRequest<unknown>>(request: TRequest): AsyncIterable<ItemOf<TRequest>> {
-    return this.mediator.stream(request, this.#inherited());
-  }
-
-  publish(notification: Notification, options?: PublishOptions): Promise<void> {
-    return this.mediator.publish(notification, { ...this.#inherited(), ...options });
-  }
-
-  #inherited(): DispatchOptions {
-    const options: DispatchOptions = { correlationId: this.correlationId, values: this.values, signal: this.signal };
-    return this.caller ? { ...options, caller: this.caller } : options;
-  }
-}
+type Operation = DispatchEvent['operation'];
 
 /** The composed mediator of one host. Create it with {@link createMediator}. */
 export class Mediator implements Sender, Publisher {
@@ -106,6 +28,13 @@ export class Mediator implements Sender, Publisher {
   readonly slices: readonly Slice[];
   readonly #composition: Composition;
   readonly #publishStrategy: PublishStrategy;
+  readonly #runtime: Runtime;
+  readonly #onError: ErrorHook | undefined;
+  readonly #tracer: Tracer | undefined;
+  readonly #scopes: boolean;
+  #listeners: ((event: DispatchEvent) => void)[] = [];
+  /** Nothing to do around a dispatch without options: no tracer, hook, scopes or listeners. */
+  #fast: boolean;
 
   /** @internal use {@link createMediator} */
   constructor(
@@ -118,22 +47,46 @@ export class Mediator implements Sender, Publisher {
     this.container = container;
     this.#composition = composition;
     this.#publishStrategy = options.publishStrategy ?? 'sequential-all';
+    this.#onError = options.onError;
+    this.#tracer = resolveTracer(options.tracer);
+    this.#scopes = composition.scoped.size > 0;
+    this.#fast = !this.#onError && !this.#tracer && !this.#scopes;
+    const dispatcher = {
+      nestedSend: (request: Request<unknown>, parent: Context) =>
+        this.#send(request, this.#composition.requests.get(request.constructor as MessageClass), parent.child()),
+      nestedStream: (request: StreamRequest<unknown>, parent: Context) => this.#stream(request, parent.child()),
+      nestedPublish: (notification: Notification, parent: Context, publish: PublishOptions | undefined) =>
+        this.#publish(notification, parent.child(), publish?.strategy),
+    };
+    this.#runtime = { dispatcher, scoped: composition.scoped, services: memoisedServices(container) };
   }
 
   /** Dispatches a request through its pipeline to its handler; resolves with the handler's response. */
   send<TRequest extends Request<unknown>>(request: TRequest, options?: DispatchOptions): Promise<ResponseOf<TRequest>> {
     const route = this.#composition.requests.get(request.constructor as MessageClass);
-    if (!route) return Promise.reject(new MissingHandlerError(request.constructor.name));
-    const signal = options && dispatchSignal(options.signal, options.timeout);
-    const context = this.#context(options, signal);
-    const run = () => {
+    if (
+      this.#fast &&
+      route !== undefined &&
+      (options === undefined || (options.signal === undefined && options.timeout === undefined))
+    ) {
+      const context =
+        options === undefined
+          ? new Context(this.#runtime, neverAborted, undefined, noValues, undefined, undefined)
+          : new Context(
+              this.#runtime,
+              neverAborted,
+              options.caller,
+              options.values ?? noValues,
+              options.correlationId,
+              undefined,
+            );
       try {
         return Promise.resolve(route.invoke(request, context)) as Promise<ResponseOf<TRequest>>;
       } catch (error) {
         return Promise.reject(error);
       }
-    };
-    return signal ? raceAbort(signal, run) : run();
+    }
+    return this.#send(request, route, this.#root(options)) as Promise<ResponseOf<TRequest>>;
   }
 
   /** Dispatches a stream request; iterate the result to receive the handler's items as they come. */
@@ -141,57 +94,148 @@ export class Mediator implements Sender, Publisher {
     request: TRequest,
     options?: DispatchOptions,
   ): AsyncIterable<ItemOf<TRequest>> {
-    const route = this.#composition.streams.get(request.constructor as MessageClass);
-    if (!route) throw new MissingHandlerError(request.constructor.name);
-    const signal = options && dispatchSignal(options.signal, options.timeout);
-    const items = route.invoke(request, this.#context(options, signal)) as AsyncIterable<ItemOf<TRequest>>;
-    return signal ? abortable(signal, items) : items;
+    return this.#stream(request, this.#root(options)) as AsyncIterable<ItemOf<TRequest>>;
   }
 
   /** Tells every handler of the notification; with none, resolves at once. */
   publish(notification: Notification, options?: DispatchOptions & PublishOptions): Promise<void> {
-    const subscriptions = this.#composition.notifications.get(notification.constructor as MessageClass) ?? [];
-    if (subscriptions.length === 0) return Promise.resolve();
-    const signal = options && dispatchSignal(options.signal, options.timeout);
-    const context = this.#context(options, signal);
-    const strategy = options?.strategy ?? this.#publishStrategy;
-    const handlers = subscriptions.map((subscription) => subscription.handler);
-    const run = () => runHandlers(handlers, notification, context, strategy);
-    return signal ? raceAbort(signal, run) : run();
+    if (options === undefined && this.#fast) {
+      const handlers = this.#composition.notificationHandlers.get(notification.constructor as MessageClass);
+      if (handlers === undefined) return Promise.resolve();
+      const context = new Context(this.#runtime, neverAborted, undefined, noValues, undefined, undefined);
+      return runHandlers(handlers, notification, context, this.#publishStrategy);
+    }
+    return this.#publish(notification, this.#root(options), options?.strategy);
   }
 
   /** Every message the composed slices handle, with its slices, handlers, effective pipeline and declaration. */
   describe(): MessageDescription[] {
-    const { requests, streams, notifications } = this.#composition;
-    const routed = [...requests.values(), ...streams.values()].map((route) => ({
-      message: route.message,
-      name: route.message.name,
-      kind: route.kind,
-      slices: [route.slice],
-      handlers: [route.handler],
-      pipeline: route.behaviors,
-      declaration: declarationOf(route.message),
-    }));
-    const told = [...notifications].map(([message, subscriptions]) => ({
-      message,
-      name: message.name,
-      kind: 'notification' as const,
-      slices: subscriptions.map((subscription) => subscription.slice),
-      handlers: subscriptions.map((subscription) => subscription.handler.constructor.name),
-      pipeline: [],
-      declaration: {},
-    }));
-    return [...routed, ...told];
+    return describeComposition(this.#composition);
   }
 
-  #context(options: DispatchOptions | undefined, signal: AbortSignal | undefined): Context {
+  /** Calls `listener` as each dispatch starts, nested ones included; returns the unsubscribe function. */
+  onDispatch(listener: (event: DispatchEvent) => void): () => void {
+    this.#listeners = [...this.#listeners, listener];
+    this.#fast = false;
+    return () => {
+      this.#listeners = this.#listeners.filter((known) => known !== listener);
+      this.#fast = this.#listeners.length === 0 && !this.#onError && !this.#tracer && !this.#scopes;
+    };
+  }
+
+  #root(options: DispatchOptions | undefined): Context {
+    if (options === undefined)
+      return new Context(this.#runtime, neverAborted, undefined, noValues, undefined, undefined);
+    const signal = dispatchSignal(options.signal, options.timeout) ?? neverAborted;
     return new Context(
-      this,
-      signal ?? neverAborted,
-      options?.caller,
-      options?.values ?? noValues,
-      options?.correlationId,
+      this.#runtime,
+      signal,
+      options.caller,
+      options.values ?? noValues,
+      options.correlationId,
+      undefined,
     );
+  }
+
+  #send(request: Request<unknown>, route: Route<RequestInvoker> | undefined, context: Context): Promise<unknown> {
+    if (this.#listeners.length > 0) this.#tell({ operation: 'send', message: request, context });
+    const span = this.#span('send', request, route?.slice, context);
+    const signal = context.signal;
+    let work: Promise<unknown>;
+    if (route === undefined) work = Promise.reject(new MissingHandlerError(request.constructor.name));
+    else if (signal.aborted) work = Promise.reject(abortError(signal));
+    else if (span) work = withSpan(span.context, () => invokeSafely(route.invoke, request, context));
+    else work = invokeSafely(route.invoke, request, context);
+    return this.#settle(work, 'send', request, context, span?.span);
+  }
+
+  #publish(notification: Notification, context: Context, strategy: PublishStrategy | undefined): Promise<void> {
+    if (this.#listeners.length > 0) this.#tell({ operation: 'publish', message: notification, context });
+    const span = this.#span('publish', notification, undefined, context);
+    const handlers = this.#composition.notificationHandlers.get(notification.constructor as MessageClass) ?? [];
+    const signal = context.signal;
+    const run = () => runHandlers(handlers, notification, context, strategy ?? this.#publishStrategy);
+    let work: Promise<void>;
+    if (signal.aborted) work = Promise.reject(abortError(signal));
+    else work = span ? withSpan(span.context, run) : run();
+    return this.#settle(work, 'publish', notification, context, span?.span);
+  }
+
+  #stream(request: StreamRequest<unknown>, context: Context): AsyncIterable<unknown> {
+    const route = this.#composition.streams.get(request.constructor as MessageClass);
+    if (!route) throw new MissingHandlerError(request.constructor.name);
+    if (this.#listeners.length > 0) this.#tell({ operation: 'stream', message: request, context });
+    const run = () => route.invoke(request, context);
+    const ownsScope = context.root === context && this.#scopes;
+    if (!this.#onError && !this.#tracer && !ownsScope && context.signal === neverAborted) return run();
+    const span = this.#span('stream', request, route.slice, context);
+    const fail = (error: unknown) => this.#hook(error, 'stream', request, context);
+    return guardStream(run, { context, span: span?.span, spanContext: span?.context, fail, ownsScope });
+  }
+
+  /** Disposes the scope (outermost dispatch), races the signal, applies the error hook, ends the span. */
+  #settle<T>(work: Promise<T>, operation: Operation, message: Message, context: Context, span: Span | undefined) {
+    if (this.#scopes && context.root === context) {
+      work = work.then(
+        (value) => {
+          const disposing = context.disposeScope();
+          return disposing ? disposing.then(() => value) : value;
+        },
+        (error: unknown) => {
+          const disposing = context.disposeScope();
+          if (!disposing) throw error;
+          return disposing.then(
+            () => Promise.reject(error),
+            () => Promise.reject(error),
+          );
+        },
+      );
+    }
+    if (context.signal !== neverAborted) work = raceAbort(context.signal, work);
+    if (this.#onError) {
+      work = work.catch((error: unknown) => Promise.reject(this.#hook(error, operation, message, context)));
+    }
+    if (span) {
+      work.then(
+        () => span.end(),
+        (error: unknown) => failSpan(span, error),
+      );
+    }
+    return work;
+  }
+
+  #hook(error: unknown, operation: Operation, message: Message, context: Context): unknown {
+    const hook = this.#onError;
+    if (!hook) return error;
+    try {
+      const replacement = hook(error, { message, operation, context });
+      return replacement === undefined ? error : replacement;
+    } catch (thrown) {
+      return thrown;
+    }
+  }
+
+  #span(operation: Operation, message: Message, slice: string | undefined, context: Context) {
+    const tracer = this.#tracer;
+    if (!tracer) return undefined;
+    const name = message.constructor.name;
+    const kind = (message.constructor as { kind?: string }).kind ?? 'request';
+    const target = { operation, name, kind, slice, correlationId: context.correlationId };
+    const started = startDispatchSpan(tracer, target, context.parentSpan);
+    context.span = started.span;
+    return started;
+  }
+
+  #tell(event: DispatchEvent): void {
+    for (const listener of this.#listeners) listener(event);
+  }
+}
+
+function invokeSafely(invoke: RequestInvoker, request: Request<unknown>, context: Context): Promise<unknown> {
+  try {
+    return Promise.resolve(invoke(request, context));
+  } catch (error) {
+    return Promise.reject(error);
   }
 }
 
@@ -210,3 +254,5 @@ export function createMediator(options: MediatorOptions): Mediator {
   const composition = compose(slices, options.behaviors ?? [], container);
   return new Mediator(options, slices, container, composition);
 }
+
+let containerCount = 0;

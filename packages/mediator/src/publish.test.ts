@@ -59,6 +59,32 @@ describe('publish', () => {
     expect(calls).toEqual(['a start 2', 'b start 2', 'b done', 'a done']);
   });
 
+  it('parallel waits for every handler, then throws one error with the failures in handler order', async () => {
+    calls.length = 0;
+    class ThrowsAtOnce {
+      handle(): void {
+        throw new Error('sync failed');
+      }
+    }
+    const slices = [
+      defineSlice({ name: 'slow', handlers: [on(UserRegistered, handler('slow', true, 20))] }),
+      defineSlice({ name: 'sync', handlers: [on(UserRegistered, ThrowsAtOnce)] }),
+      defineSlice({ name: 'fast', handlers: [on(UserRegistered, handler('fast', true, 1))] }),
+      defineSlice({ name: 'ok', handlers: [on(UserRegistered, handler('ok', false, 10))] }),
+    ];
+    const mediator = createMediator({ slices, publishStrategy: 'parallel' });
+
+    const error = await mediator.publish(new UserRegistered(4)).catch((caught: unknown) => caught);
+
+    expect(calls).toContain('ok done');
+    expect(error).toBeInstanceOf(PublishError);
+    expect((error as PublishError).errors.map((e) => (e as Error).message)).toEqual([
+      'slow failed',
+      'sync failed',
+      'fast failed',
+    ]);
+  });
+
   it('takes the default strategy from the mediator', async () => {
     calls.length = 0;
     const slices = [handler('a', true), handler('b')].map((h, i) =>

@@ -32,29 +32,64 @@ export class PublishError extends SlicewiseError {
 
 type Handlers = readonly NotificationHandler<Notification>[];
 
+/** Runs every handler at once and settles when all have: one {@link PublishError} (failures in handler order) if any failed. */
+function runParallel(handlers: Handlers, notification: Notification, context: DispatchContext): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let remaining = handlers.length;
+    let failures: [number, unknown][] | undefined;
+    const done = () => {
+      if (--remaining > 0) return;
+      if (failures === undefined) return resolve();
+      const errors = failures.sort((a, b) => a[0] - b[0]).map(([, error]) => error);
+      reject(new PublishError(notification.constructor.name, errors));
+    };
+    const fail = (index: number, error: unknown) => {
+      failures ??= [];
+      failures.push([index, error]);
+      done();
+    };
+    for (let i = 0; i < handlers.length; i++) {
+      let result: unknown;
+      try {
+        result = (handlers[i] as Handlers[0]).handle(notification, context);
+      } catch (error) {
+        fail(i, error);
+        continue;
+      }
+      if (result instanceof Promise) result.then(done, (error: unknown) => fail(i, error));
+      else done();
+    }
+  });
+}
+
+async function runSequential(
+  handlers: Handlers,
+  notification: Notification,
+  context: DispatchContext,
+  stop: boolean,
+): Promise<void> {
+  let errors: unknown[] | undefined;
+  for (const handler of handlers) {
+    try {
+      const result = handler.handle(notification, context);
+      if (result !== undefined) await result;
+    } catch (error) {
+      if (stop) throw error;
+      errors ??= [];
+      errors.push(error);
+    }
+  }
+  if (errors) throw new PublishError(notification.constructor.name, errors);
+}
+
 /** Runs the handlers of one notification with the chosen strategy. */
-export async function runHandlers(
+export function runHandlers(
   handlers: Handlers,
   notification: Notification,
   context: DispatchContext,
   strategy: PublishStrategy,
 ): Promise<void> {
-  if (handlers.length === 0) return;
-  const name = notification.constructor.name;
-  if (strategy === 'parallel') {
-    const results = await Promise.allSettled(handlers.map((handler) => handler.handle(notification, context)));
-    const errors = results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
-    if (errors.length > 0) throw new PublishError(name, errors);
-    return;
-  }
-  const errors: unknown[] = [];
-  for (const handler of handlers) {
-    try {
-      await handler.handle(notification, context);
-    } catch (error) {
-      if (strategy === 'sequential-stop') throw error;
-      errors.push(error);
-    }
-  }
-  if (errors.length > 0) throw new PublishError(name, errors);
+  if (handlers.length === 0) return Promise.resolve();
+  if (strategy === 'parallel') return runParallel(handlers, notification, context);
+  return runSequential(handlers, notification, context, strategy === 'sequential-stop');
 }

@@ -1,6 +1,7 @@
 import type { Behavior } from './behavior.js';
 import type { HandlerRegistration } from './handler.js';
 import type { MessageClass } from './messages.js';
+import type { Scoped } from './scope.js';
 
 /**
  * A named, ordered schema change a slice brings: SQL, or a synchronous function of the host's database.
@@ -24,6 +25,8 @@ export interface Slice {
   readonly handlers?: readonly HandlerRegistration[];
   /** Pipeline behaviors this slice adds to the host, innermost of all (see `Behavior.appliesTo` to narrow them). */
   readonly behaviors?: readonly Behavior[];
+  /** Services that live for one dispatch (see `scoped`): handlers reach them with `context.get(service)`. */
+  readonly scoped?: readonly Scoped<unknown>[];
   /** Slices this one cannot work without (a shared model owning its tables…): composed before it, once. */
   readonly requires?: readonly Slice[];
   /** Requests this slice sends to other slices: composition fails when none of the composed slices handles one. */

@@ -1,0 +1,78 @@
+import {
+  type Context as OtelContext,
+  context as otelContext,
+  ProxyTracerProvider,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
+
+/** The instrumentation scope name of the spans the mediator starts. */
+export const tracerName = '@slicewise/mediator';
+
+const noopProvider = new ProxyTracerProvider().getDelegate();
+
+/**
+ * The tracer a mediator uses: the one given, none when `false`, else the global one, unless no tracer
+ * provider is registered (then none: dispatches skip tracing entirely, at no cost).
+ */
+export function resolveTracer(option: Tracer | false | undefined): Tracer | undefined {
+  if (option === false) return undefined;
+  if (option) return option;
+  const provider = trace.getTracerProvider();
+  const delegate = provider instanceof ProxyTracerProvider ? provider.getDelegate() : provider;
+  return delegate === noopProvider ? undefined : trace.getTracer(tracerName);
+}
+
+/** What a dispatch span describes, following the OpenTelemetry messaging semantic conventions. */
+export interface SpanTarget {
+  readonly operation: 'send' | 'stream' | 'publish';
+  readonly name: string;
+  readonly kind: string;
+  readonly slice: string | undefined;
+  readonly correlationId: string;
+}
+
+/** Starts the span of one dispatch, as a child of the parent dispatch's span or of the active context. */
+export function startDispatchSpan(
+  tracer: Tracer,
+  target: SpanTarget,
+  parent: Span | undefined,
+): { span: Span; context: OtelContext } {
+  const base = parent ? trace.setSpan(otelContext.active(), parent) : otelContext.active();
+  const span = tracer.startSpan(
+    `${target.operation} ${target.name}`,
+    {
+      kind: target.operation === 'publish' ? SpanKind.PRODUCER : SpanKind.INTERNAL,
+      attributes: {
+        'messaging.system': 'slicewise',
+        'messaging.operation.type': 'send',
+        'messaging.operation.name': target.operation,
+        'messaging.destination.name': target.name,
+        'messaging.message.conversation_id': target.correlationId,
+        'slicewise.message.kind': target.kind,
+        ...(target.slice !== undefined && { 'slicewise.slice': target.slice }),
+      },
+    },
+    base,
+  );
+  return { span, context: trace.setSpan(base, span) };
+}
+
+/** Runs `work` with the span's context active (for spans the handler starts itself). */
+export function withSpan<T>(context: OtelContext, work: () => T): T {
+  return otelContext.with(context, work);
+}
+
+/** Ends a span as a failure: records the exception and sets the error status. */
+export function failSpan(span: Span, error: unknown): void {
+  const exception = error instanceof Error ? error : new Error(String(error));
+  span.recordException(exception);
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code === 'string') span.setAttribute('error.type', code);
+  else span.setAttribute('error.type', exception.name);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: exception.message });
+  span.end();
+}
