@@ -6,8 +6,8 @@ import {
   isSlicewiseError,
   type Mediator,
   type Request,
-  type Slice,
   requestFromInput,
+  type Slice,
   type StreamRequest,
 } from '@slicewise/mediator';
 import { exitCodes } from './exit-codes.js';
@@ -121,9 +121,12 @@ async function runStream(label: string, items: AsyncIterable<unknown>, context: 
   if (listKey) delete summary[listKey];
   writeReadable(context.stdout, summary, context.colors);
   if (rejections.length > 0) {
-    const columns = rejections.some((entry) => entry.code !== undefined) ? ['line', 'code', 'reason'] : ['line', 'reason'];
-    context.stdout.write(`\n${context.colors.yellow(`${formatCount(rejections.length)} rejected:`)}\n`);
-    writeTable(context.stdout, rejections as Record<string, unknown>[], context.colors, columns);
+    const columns = rejections.some((entry) => entry.code !== undefined)
+      ? ['line', 'code', 'reason']
+      : ['line', 'reason'];
+    // Diagnostics: on stderr, so stdout holds the summary alone.
+    context.stderr.write(`${context.errorColors.yellow(`${formatCount(rejections.length)} rejected:`)}\n`);
+    writeTable(context.stderr, rejections as Record<string, unknown>[], context.errorColors, columns);
   }
   return 0;
 }

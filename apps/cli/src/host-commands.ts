@@ -103,9 +103,7 @@ const dbSeed: CliCommand = {
     // and tell subscribers (user-stats) about each new user, as register-user does, after its batch commits.
     const { users, toUserDto, UserRegistered } = await import('@slicewise/users');
     const { db, mediator } = context.host([users]);
-    const insert = db.prepare(
-      'INSERT OR IGNORE INTO users (name, email, active) VALUES (?, ?, ?) RETURNING *',
-    );
+    const insert = db.prepare('INSERT OR IGNORE INTO users (name, email, active) VALUES (?, ?, ?) RETURNING *');
     const progress = new ProgressReporter(context.stderr, context.errorColors, 'db seed', {
       unit: 'users',
       ...(context.progressIntervalMs !== undefined && { intervalMs: context.progressIntervalMs }),
