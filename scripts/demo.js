@@ -11,7 +11,10 @@ console.log('\n$ slicewise users list --active');
 slicewise('users', 'list', '--active');
 console.log(`
 Next:
-  pnpm -s slicewise users list --active --json   # the same users as JSON
-  pnpm -s slicewise --help                       # every command, generated from the slices' declarations
-  pnpm api                                       # then: curl 'http://127.0.0.1:3000/users?active=true'
-  pnpm test                                      # the whole test suite`);
+  pnpm -s slicewise users list --active --json                  # the same users as JSON
+  pnpm -s slicewise users register "Your Name" you@example.com  # then: users get <id>, users deactivate <id>
+  pnpm -s slicewise users stats                                 # totals and registrations per day
+  pnpm -s slicewise users import <file.csv|file.ndjson>         # bulk, with progress; Ctrl-C keeps whole batches
+  pnpm -s slicewise --help                                      # every command, generated from the slices' declarations
+  pnpm api                                                      # then: curl 'http://127.0.0.1:3000/users?active=true'
+  pnpm test                                                     # the whole test suite`);

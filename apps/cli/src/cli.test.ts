@@ -1,194 +1,272 @@
-import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import BetterSqlite3 from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cli, expectFailure, ids, json, sql, start, tmp, today } from './fixtures/real-cli.js';
 
-const bin = fileURLToPath(new URL('../bin/slicewise.js', import.meta.url));
-const run = promisify(execFile);
+// The real `slicewise users …` commands, run as child processes on a temporary database.
+describe('slicewise users list', () => {
+  it('pages all users by 50, the active ones, the inactive ones, and --limit/--offset, as JSON', async () => {
+    expect((await cli('db', 'seed', '--count', '60')).code).toBe(0);
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+    const [all, active, inactive, page, explicit] = await Promise.all([
+      json('users', 'list'),
+      json('users', 'list', '--active', '--limit', '5'),
+      json('users', 'list', '--active', 'false', '--limit', '3'),
+      json('users', 'list', '--limit', '3', '--offset', '2'),
+      json('users', 'list', '--active=true', '--limit', '500'),
+    ]);
 
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'slicewise-cli-'));
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+    expect(ids(all)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(ids(active)).toEqual([1, 2, 3, 5, 6]);
+    expect(ids(inactive)).toEqual([4, 8, 12]);
+    expect(ids(page)).toEqual([3, 4, 5]);
+    expect(explicit).toHaveLength(45);
+    expect(explicit.every((user: { active: boolean }) => user.active)).toBe(true);
+    expect(active[0]).toEqual({ id: 1, name: 'Ada Lovelace', email: 'ada.lovelace.1@example.com', active: true });
+  });
 
-/** Runs the built CLI as a child process in `dir`, with a clean environment for the database path. */
-async function cli(args: string[], env: Record<string, string> = {}): Promise<Result> {
-  const { SLICEWISE_DB, INIT_CWD, ...inherited } = process.env;
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd: dir, env: { ...inherited, ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+  it('prints a table by default, and (no rows) on an empty database', async () => {
+    const empty = await cli('users', 'list');
+    await cli('db', 'seed', '--count', '4');
 
-describe('slicewise users list --active', () => {
-  it('prints only the active users after a seed, as JSON alone on stdout', async () => {
-    const db = join(dir, 'app.db');
-    expect((await cli(['db', 'seed', '--count', '8', '--db', db])).code).toBe(0);
+    const listed = await cli('users', 'list', '--active', 'false');
 
-    const listed = await cli(['users', 'list', '--active', '--json', '--db', db]);
-
-    expect(listed.code).toBe(0);
-    const users = JSON.parse(listed.stdout) as { id: number; active: boolean }[];
-    expect(users.map((user) => user.id)).toEqual([1, 2, 3, 5, 6, 7]);
-    expect(users.every((user) => user.active === true)).toBe(true);
-    expect(Object.keys(users[0] ?? {})).toEqual(['id', 'name', 'email', 'active']);
+    expect(empty.stdout).toBe('(no rows)\n');
+    expect(listed.stdout).toBe(
+      'id  name             email                          active\n' +
+        ' 4  Edsger Dijkstra  edsger.dijkstra.4@example.com  false\n',
+    );
   });
 
   it('reflects a row changed directly in SQLite', async () => {
-    const file = join(dir, 'app.db');
-    await cli(['db', 'seed', '--count', '3', '--db', file]);
-    const sqlite = new BetterSqlite3(file);
-    sqlite.prepare('UPDATE users SET active = 0 WHERE id = 2').run();
-    sqlite.close();
+    await cli('db', 'seed', '--count', '3');
+    sql('UPDATE users SET active = 0 WHERE id = 2');
 
-    const listed = await cli(['users', 'list', '--active', '--json', '--db', file]);
-
-    expect(JSON.parse(listed.stdout).map((user: { id: number }) => user.id)).toEqual([1, 3]);
+    expect(ids(await json('users', 'list', '--active'))).toEqual([1, 3]);
   });
 
-  it('prints a table by default', async () => {
-    const db = join(dir, 'app.db');
-    await cli(['db', 'seed', '--count', '1', '--db', db]);
+  it('exits 2 on a limit over 500, a negative offset or a non-boolean --active', async () => {
+    const [limit, offset, active] = await Promise.all([
+      cli('users', 'list', '--limit', '501'),
+      cli('users', 'list', '--offset=-1'),
+      cli('users', 'list', '--active', 'maybe'),
+    ]);
 
-    const listed = await cli(['users', 'list', '--active', '--db', db]);
-
-    expect(listed.stdout.split('\n')[0]).toMatch(/^id\s+name\s+email\s+active$/);
-    expect(listed.stdout).toContain('ada.lovelace.1@example.com');
+    expectFailure(limit, 2, /^slicewise users list: invalid input \(1 problem/, /^ {2}--limit: must be at most 500$/);
+    expectFailure(offset, 2, /invalid input/, /^ {2}--offset: must be at least 0$/);
+    expectFailure(active, 2, /Unexpected argument 'maybe'/);
   });
 });
 
-describe('slicewise db seed', () => {
-  it('uses SLICEWISE_DB, and ./data/slicewise.db when nothing is set', async () => {
-    await cli(['db', 'seed', '--count', '2'], { SLICEWISE_DB: join(dir, 'env.db') });
-    await cli(['db', 'seed', '--count', '3']);
+describe('slicewise users get', () => {
+  it('prints the user as fields or JSON, exits 3 for an unknown id and 2 for a non-numeric one', async () => {
+    await cli('db', 'seed', '--count', '4');
 
-    const fromEnv = await cli(['users', 'list', '--active', '--json'], { SLICEWISE_DB: join(dir, 'env.db') });
-    const fromDefault = await cli(['users', 'list', '--active', '--json', '--db', join(dir, 'data', 'slicewise.db')]);
-    expect(JSON.parse(fromEnv.stdout)).toHaveLength(2);
-    expect(JSON.parse(fromDefault.stdout)).toHaveLength(3);
+    const [readable, asJson, missing, bad] = await Promise.all([
+      cli('users', 'get', '4'),
+      json('users', 'get', '2'),
+      cli('users', 'get', '99'),
+      cli('users', 'get', 'abc'),
+    ]);
+
+    expect(readable.stdout).toBe(
+      'id      4\nname    Edsger Dijkstra\nemail   edsger.dijkstra.4@example.com\nactive  false\n',
+    );
+    expect(asJson).toEqual({ id: 2, name: 'Alan Turing', email: 'alan.turing.2@example.com', active: true });
+    expectFailure(missing, 3, /^slicewise users get: No user has id 99$/);
+    expectFailure(bad, 2, /^slicewise users get: invalid input/, /^ {2}<id>: must be a number$/);
+  });
+});
+
+describe('slicewise users register', () => {
+  it('registers in both modes, trimming the name and lowercasing the email', async () => {
+    const readable = await cli('users', 'register', ' Ada Lovelace ', 'Ada@Example.COM');
+    const asJson = await json('users', 'register', 'Alan Turing', 'alan@example.com');
+
+    expect(readable.code).toBe(0);
+    expect(readable.stdout).toBe('id      1\nname    Ada Lovelace\nemail   ada@example.com\nactive  true\n');
+    expect(asJson).toEqual({ id: 2, name: 'Alan Turing', email: 'alan@example.com', active: true });
+    expect(sql('SELECT id, name, email, active FROM users ORDER BY id')).toEqual([
+      { id: 1, name: 'Ada Lovelace', email: 'ada@example.com', active: 1 },
+      { id: 2, name: 'Alan Turing', email: 'alan@example.com', active: 1 },
+    ]);
   });
 
-  it('adds nothing twice when run again', async () => {
-    const db = join(dir, 'app.db');
-    await cli(['db', 'seed', '--count', '4', '--db', db]);
+  it('exits 4 on an email already registered, whatever its case, writing nothing', async () => {
+    await cli('users', 'register', 'Ada', 'ada@example.com');
 
-    const again = await cli(['db', 'seed', '--count', '4', '--json', '--db', db]);
+    const again = await cli('users', 'register', 'Other Ada', 'ADA@example.COM');
 
-    expect(JSON.parse(again.stdout)).toEqual({ added: 0, requested: 4 });
+    expectFailure(again, 4, /^slicewise users register: A user with email ada@example.com is already registered$/);
+    expect(sql('SELECT count(*) AS count FROM users')).toEqual([{ count: 1 }]);
   });
-  it('shows progress on stderr for a large count, and on Ctrl-C keeps the batches written before it', async () => {
-    const db = join(dir, 'app.db');
-    const { SLICEWISE_DB, INIT_CWD, ...env } = process.env;
-    const child = spawn(process.execPath, [bin, 'db', 'seed', '--count', '5000000', '--db', db], { cwd: dir, env });
+
+  it('exits 2 with one line per invalid field, named as its argument', async () => {
+    const [email, both, missing] = await Promise.all([
+      cli('users', 'register', 'Ada', 'not-an-email'),
+      cli('users', 'register', '  ', 'nope'),
+      cli('users', 'register', 'Ada'),
+    ]);
+
+    expectFailure(
+      email,
+      2,
+      /invalid input \(1 problem\(s\)\).*slicewise users register --help$/,
+      /^ {2}<email>: must be an email address$/,
+    );
+    expectFailure(both, 2, /invalid input \(2 problem/, /^ {2}<name>: must not be empty$/, /^ {2}<email>: must be/);
+    expectFailure(
+      missing,
+      2,
+      /^slicewise users register: Missing argument <email>: run slicewise users register --help/,
+    );
+    expect(existsSync(tmp.db) ? sql('SELECT count(*) AS count FROM users') : [{ count: 0 }]).toEqual([{ count: 0 }]);
+  });
+});
+
+describe('slicewise users deactivate', () => {
+  it('deactivates, is idempotent, and exits 3 for an unknown id', async () => {
+    await cli('db', 'seed', '--count', '3');
+
+    const first = await json('users', 'deactivate', '2');
+    const second = await cli('users', 'deactivate', '2');
+    const missing = await cli('users', 'deactivate', '42');
+
+    expect(first).toEqual({ id: 2, name: 'Alan Turing', email: 'alan.turing.2@example.com', active: false });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/^active {2}false$/m);
+    expectFailure(missing, 3, /^slicewise users deactivate: No user has id 42$/);
+    expect(ids(await json('users', 'list', '--active'))).toEqual([1, 3]);
+  });
+});
+
+describe('slicewise users import', () => {
+  const csv = [
+    'name,email',
+    'Ann,ann@example.com',
+    'a line without a comma',
+    'Bob,bob@example.com',
+    ',nameless@example.com',
+    'Cid,not-an-email',
+    '',
+    'Eve,ANN@example.com',
+    '"Fay, Jr",fay@example.com',
+  ].join('\n');
+
+  it('keeps the good rows of a CSV file and reports each bad line by number on stderr', async () => {
+    writeFileSync(join(tmp.dir, 'people.csv'), csv);
+
+    const imported = await cli('users', 'import', 'people.csv', '--batch', '2');
+
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toBe('read      7\nimported  3\nrejected  4\ndone      true\n');
+    expect(imported.stderr).toMatch(/^4 rejected:\nline\s+code\s+reason\n/);
+    expect(imported.stderr).toMatch(/\n\s+3 {2}VALIDATION {2}email: must be a string\n/);
+    expect(imported.stderr).toMatch(/\n\s+5 {2}VALIDATION {2}name: must not be empty\n/);
+    expect(imported.stderr).toMatch(/\n\s+6 {2}VALIDATION {2}email: must be an email address\n/);
+    expect(imported.stderr).toMatch(/\n\s+8 {2}CONFLICT {4}email ann@example.com is already registered\n/);
+    expect(sql('SELECT name, email FROM users ORDER BY id')).toEqual([
+      { name: 'Ann', email: 'ann@example.com' },
+      { name: 'Bob', email: 'bob@example.com' },
+      { name: 'Fay, Jr', email: 'fay@example.com' },
+    ]);
+  });
+
+  it('prints the final progress with every rejected line as JSON for an NDJSON file', async () => {
+    const ndjson = [
+      '{"name":"Ann","email":"ann@example.com"}',
+      '{"name":"Bob",',
+      '{"name":"Cid","email":"cid@example.com"}',
+      '[1,2]',
+      '{"name":"Dee","email":"dee@example"}',
+    ].join('\n');
+    writeFileSync(join(tmp.dir, 'people.data'), ndjson);
+
+    const result = await json('users', 'import', 'people.data', '--format', 'ndjson', '--batch', '1');
+
+    expect(result).toMatchObject({ read: 5, imported: 2, rejected: 3, done: true });
+    expect(
+      result.rejections.map((rejection: { line: number; code: string }) => [rejection.line, rejection.code]),
+    ).toEqual([
+      [2, 'MALFORMED'],
+      [4, expect.any(String)],
+      [5, 'VALIDATION'],
+    ]);
+    expect(ids(await json('users', 'list'))).toEqual([1, 2]);
+  });
+
+  it('exits 3 for a missing file and 2 for an unknown format', async () => {
+    writeFileSync(join(tmp.dir, 'people.txt'), 'x');
+    const [missing, format, batch] = await Promise.all([
+      cli('users', 'import', 'missing.csv'),
+      cli('users', 'import', 'people.txt'),
+      cli('users', 'import', 'people.txt', '--format', 'xml'),
+    ]);
+
+    expect(missing.code).toBe(3);
+    expect(missing.stdout).toBe('');
+    expect(format.code).toBe(2);
+    expect(format.stderr).toMatch(/--format/);
+    expect(batch.code).toBe(2);
+    expect(batch.stderr).toMatch(/--format: must be csv or ndjson/);
+  });
+
+  it('shows progress on stderr, and on Ctrl-C keeps whole batches only, as many as it says', async () => {
+    const rows = 300_000;
+    const lines = Array.from({ length: rows }, (_, i) => `{"name":"Person ${i}","email":"person${i}@example.com"}`);
+    writeFileSync(join(tmp.dir, 'big.ndjson'), `${lines.join('\n')}\n`);
+    const child = start('users', 'import', 'big.ndjson');
+    let stdout = '';
     let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     const progressed = new Promise<void>((resolve) =>
       child.stderr.on('data', (chunk) => {
         stderr += chunk;
-        if (/users\/s/.test(stderr)) resolve();
+        if (/rows\/s/.test(stderr)) resolve();
       }),
     );
 
     await Promise.race([progressed, exited]);
     child.kill('SIGINT');
+    const code = await exited;
 
-    expect(await exited).toBe(130);
-    expect(stderr).toMatch(/^db seed: [\d,]+\/5,000,000 users \(\d+%\), [\d,]+ users\/s, ETA \S+$/m);
-    const kept = Number(
-      /Cancelled: ([\d,]+) of 5,000,000 demo users were written and kept/.exec(stderr)?.[1]?.replaceAll(',', ''),
-    );
-    const sqlite = new BetterSqlite3(db, { readonly: true });
-    const { count } = sqlite.prepare('SELECT count(*) AS count FROM users').get() as { count: number };
-    expect(sqlite.pragma('integrity_check')).toEqual([{ integrity_check: 'ok' }]);
-    sqlite.close();
+    expect(code).toBe(130);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^users import: [\d,]+ rows, [\d,]+ rows\/s$/m);
+    const kept = Number(/Cancelled: ([\d,]+) rows were kept/.exec(stderr)?.[1]?.replaceAll(',', ''));
+    const [{ count }] = sql<{ count: number }>('SELECT count(*) AS count FROM users') as [{ count: number }];
     expect(count).toBe(kept);
+    expect(count).toBeGreaterThan(0);
+    expect(count).toBeLessThan(rows);
     expect(count % 1000).toBe(0);
+    expect(sql('PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
   });
 });
 
-describe('slicewise errors', () => {
-  it.each([
-    [['db', 'seed', '--count', 'many'], /--count: must be a whole number/],
-    [['db', 'seed', '--count', '0'], /--count: must be a whole number/],
-    [['users', 'list', '--bogus'], /Unknown option '--bogus'/],
-    [['users', 'remove'], /Unknown command "users remove"/],
-  ])('exits 2 with one line on stderr for %j', async (args, message) => {
-    const result = await cli([...args, '--db', join(dir, 'app.db')]);
+describe('slicewise users stats and rebuild-stats', () => {
+  it('counts seeded, registered, deactivated and imported users; rebuild recomputes from the table', async () => {
+    const empty = await json('users', 'stats');
+    await cli('db', 'seed', '--count', '8'); // 6 active
+    await cli('users', 'register', 'Bob', 'bob@example.com');
+    await cli('users', 'deactivate', '1');
+    await cli('users', 'deactivate', '1'); // idempotent: counted once
+    writeFileSync(join(tmp.dir, 'more.csv'), 'name,email\nAnn,ann@example.com\nbad\nCid,cid@example.com\n');
+    await cli('users', 'import', 'more.csv');
 
-    expect(result.code).toBe(2);
-    expect(result.stderr.split('\n').length).toBeLessThanOrEqual(3);
-    expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(message);
-    expect(result.stderr).not.toMatch(/\n\s+at /);
-  });
+    const stats = await json('users', 'stats');
+    const readable = await cli('users', 'stats');
+    sql('DELETE FROM users WHERE id = 2');
+    const stale = await json('users', 'stats');
+    const rebuilt = await json('users', 'rebuild-stats');
 
-  it('exits 2 naming the missing flag when users list lacks --active', async () => {
-    const result = await cli(['users', 'list', '--db', join(dir, 'app.db')]);
-
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^slicewise users list: invalid input .*\n {2}--active: is required/);
-  });
-});
-
-describe('slicewise help', () => {
-  it('prints the version, and help for every command listed, with the exit codes', async () => {
-    const help = await cli(['--help']);
-    const version = await cli(['--version']);
-    const commands = [...help.stdout.matchAll(/^ {2}([a-z]+(?: [a-z]+)?)(?= |$)/gm)].map((match) => match[1] as string);
-
-    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
-    expect(help.stdout).toMatch(/^ {2}users list --active\s+List the active users$/m);
-    expect(help.stdout).toMatch(/^ {2}4\s+conflict/m);
-    expect(commands).toEqual(['users list', 'db migrate', 'db seed', 'slices']);
-    const helps = await Promise.all(commands.map((command) => cli([...command.split(' '), '--help'])));
-    helps.forEach((text, i) => {
-      expect(text.code).toBe(0);
-      expect(text.stdout).toContain(`Usage: slicewise ${commands[i]}`);
-    });
-    expect((await cli(['users', '--help'])).stdout).toMatch(/users list --active/);
-  });
-});
-
-describe('slicewise slices and db migrate', () => {
-  it('lists the composed slices with versions and their commands', async () => {
-    const table = await cli(['slices']);
-    const json = await cli(['slices', '--json']);
-
-    expect(table.stdout).toMatch(/^@slicewise\/get-active-users\s+\d+\.\d+\.\d+\s+1\s+1$/m);
-    expect(table.stdout).toMatch(/^GetActiveUsers\s+query\s+@slicewise\/get-active-users\s+slicewise users list/m);
-    expect(JSON.parse(json.stdout)).toEqual([
-      expect.objectContaining({ name: '@slicewise/get-active-users', migrations: ['001-create-users'] }),
-    ]);
-  });
-
-  it('shows pending migrations without creating the database, applies them once, then shows them applied', async () => {
-    const db = join(dir, 'new.db');
-
-    const before = await cli(['db', 'migrate', '--status', '--json', '--db', db]);
-    expect(existsSync(db)).toBe(false);
-    const first = await cli(['db', 'migrate', '--json', '--db', db]);
-    const second = await cli(['db', 'migrate', '--db', db]);
-    const after = await cli(['db', 'migrate', '--status', '--db', db]);
-
-    expect(JSON.parse(before.stdout)).toEqual([
-      { slice: '@slicewise/get-active-users', migration: '001-create-users', status: 'pending', appliedAt: null },
-    ]);
-    expect(JSON.parse(first.stdout)).toEqual({ applied: ['@slicewise/get-active-users/001-create-users'] });
-    expect(second.stdout).toBe('Up to date: no pending migrations.\n');
-    expect(after.stdout).toMatch(/001-create-users\s+applied\s+\d{4}-\d\d-\d\dT/);
+    expect(empty).toEqual({ total: 0, active: 0, registeredPerDay: [] });
+    expect(stats).toEqual({ total: 11, active: 8, registeredPerDay: [{ day: today(), count: 11 }] });
+    expect(readable.stdout).toMatch(/^day {9}count\n\d{4}-\d\d-\d\d {5}11\n\ntotal {3}11\nactive {2}8\n$/);
+    expect(stale.total).toBe(11);
+    expect(rebuilt).toEqual({ total: 10, active: 7, registeredPerDay: [{ day: today(), count: 10 }] });
+    expect(await json('users', 'stats')).toEqual(rebuilt);
   });
 });

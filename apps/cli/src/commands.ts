@@ -5,12 +5,10 @@ import {
   declarationOf,
   isSlicewiseError,
   type Mediator,
-  type MessageClass,
   type Request,
-  type RequestDeclaration,
   requestFromInput,
+  type Slice,
   type StreamRequest,
-  ValidationError,
 } from '@slicewise/mediator';
 import { exitCodes } from './exit-codes.js';
 import { type Fields, fieldsOf } from './fields.js';
@@ -32,10 +30,13 @@ export interface CommandContext {
   readonly env: NodeJS.ProcessEnv;
   /** Aborted by Ctrl-C. */
   readonly signal: AbortSignal;
-  /** The host on `database` with the loaded slices, opened on first use and closed after the command. */
-  host(): Host;
+  /**
+   * The host on `database` with the loaded slices (after `required` ones, e.g. a shared model the command
+   * writes to), opened on first use and closed after the command.
+   */
+  host(required?: readonly Slice[]): Host;
   /** Every slice the CLI serves, composed on an in-memory database (for `slices`, `db migrate --status`). */
-  describeAll(): Promise<{ mediator: Mediator; exposures: ReadonlyMap<MessageClass, RequestDeclaration> }>;
+  describeAll(): Promise<{ mediator: Mediator }>;
   readonly progressIntervalMs?: number;
 }
 
@@ -51,19 +52,29 @@ export interface CliCommand {
   run(input: Record<string, unknown>, context: CommandContext): Promise<number>;
 }
 
+/** A rejected line of an import, as stream requests report them. */
+interface Rejection {
+  line?: number;
+  code?: string;
+  reason?: string;
+}
+
 /** An item of a progress stream, as import-style stream requests yield them. */
 interface ProgressItem {
   read?: number;
-  done?: number;
+  done?: number | boolean;
   imported?: number;
   total?: number;
   bytesRead?: number;
   totalBytes?: number;
-  rejected?: { line?: number; reason?: string }[];
+  /** Rejected lines (per item or cumulative), or how many so far when `rejections` lists them. */
+  rejected?: Rejection[] | number;
+  rejections?: Rejection[];
 }
 
 const asProgress = (item: unknown): ProgressItem =>
   (typeof item === 'object' && item !== null ? item : {}) as ProgressItem;
+const count = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
 
 /** Consumes a stream request, drawing progress; prints the outcome, or what was kept when cancelled. */
 async function runStream(label: string, items: AsyncIterable<unknown>, context: CommandContext): Promise<number> {
@@ -72,13 +83,14 @@ async function runStream(label: string, items: AsyncIterable<unknown>, context: 
   });
   let last: ProgressItem | undefined;
   let lastItem: unknown;
-  const rejected = new Map<string, { line?: number; reason?: string }>();
+  const rejected = new Map<string, Rejection>();
   try {
     for await (const item of items) {
       lastItem = item;
       last = asProgress(item);
-      for (const entry of last.rejected ?? []) rejected.set(`${entry.line}:${entry.reason}`, entry);
-      const done = last.read ?? last.done ?? last.imported ?? 0;
+      const lines = [...(Array.isArray(last.rejected) ? last.rejected : []), ...(last.rejections ?? [])];
+      for (const entry of lines) rejected.set(`${entry.line}:${entry.reason}`, entry);
+      const done = count(last.read) ?? count(last.done) ?? count(last.imported) ?? 0;
       if (last.total !== undefined) progress.update({ done, total: last.total });
       else if (last.totalBytes && last.bytesRead !== undefined)
         progress.update({ done, fraction: last.bytesRead / last.totalBytes });
@@ -87,7 +99,7 @@ async function runStream(label: string, items: AsyncIterable<unknown>, context: 
   } catch (error) {
     progress.finish();
     if (isSlicewiseError(error) && error.code === 'CANCELLED') {
-      const kept = last?.imported ?? last?.done ?? 0;
+      const kept = count(last?.imported) ?? count(last?.done) ?? 0;
       context.stderr.write(
         `${context.errorColors.yellow('Cancelled')}: ${formatCount(kept)} rows were kept (every batch committed ` +
           'before Ctrl-C); the batch in progress was rolled back.\n',
@@ -98,49 +110,36 @@ async function runStream(label: string, items: AsyncIterable<unknown>, context: 
   }
   progress.finish();
   const rejections = [...rejected.values()].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  // The list of every rejected line replaces the per-item one, under the item's own key.
+  const listKey = Array.isArray(last?.rejected) ? 'rejected' : last?.rejections ? 'rejections' : undefined;
   if (context.json) {
-    const result =
-      typeof lastItem === 'object' && lastItem !== null && last?.rejected
-        ? { ...last, rejected: rejections }
-        : (lastItem ?? null);
+    const result = listKey && last ? { ...last, [listKey]: rejections } : (lastItem ?? null);
     writeJson(context.stdout, result);
     return 0;
   }
-  const { rejected: _ignored, ...summary } = last ?? {};
+  const summary: Record<string, unknown> = { ...last };
+  if (listKey) delete summary[listKey];
   writeReadable(context.stdout, summary, context.colors);
   if (rejections.length > 0) {
-    context.stdout.write(`\n${context.colors.yellow(`${formatCount(rejections.length)} rejected:`)}\n`);
-    writeTable(context.stdout, rejections, context.colors, ['line', 'reason']);
+    const columns = rejections.some((entry) => entry.code !== undefined)
+      ? ['line', 'code', 'reason']
+      : ['line', 'reason'];
+    // Diagnostics: on stderr, so stdout holds the summary alone.
+    context.stderr.write(`${context.errorColors.yellow(`${formatCount(rejections.length)} rejected:`)}\n`);
+    writeTable(context.stderr, rejections as Record<string, unknown>[], context.errorColors, columns);
   }
   return 0;
 }
 
-/** The input a request's stop-gap exposure validates itself (its class declares no schema, so the pipeline won't). */
-async function validateExposure(declaration: RequestDeclaration, name: string, input: unknown): Promise<unknown> {
-  if (!declaration.input) return input;
-  const result = await declaration.input['~standard'].validate(input);
-  if (!result.issues) return result.value;
-  const issues = result.issues.map((issue) => ({
-    path: (issue.path ?? []).map((segment) => String(typeof segment === 'object' ? segment.key : segment)),
-    message: issue.message,
-  }));
-  throw new ValidationError(`Invalid ${name}`, issues);
-}
-
 /**
- * The commands of the composed requests: every request whose declaration (or the host's stop-gap exposure)
- * says `cli: { command }`. Words, arguments, options and help all come from the declaration.
+ * The commands of the composed requests: every request whose declaration says `cli: { command }`. Words,
+ * arguments, options and help all come from the declaration.
  */
-export function requestCommands(
-  mediator: Mediator,
-  exposures: ReadonlyMap<MessageClass, RequestDeclaration> = new Map(),
-): CliCommand[] {
+export function requestCommands(mediator: Mediator): CliCommand[] {
   const commands: CliCommand[] = [];
   for (const message of mediator.describe()) {
     if (message.kind === 'notification') continue;
-    const own = declarationOf(message.message);
-    const stopGap = own.cli ? undefined : exposures.get(message.message);
-    const declaration = stopGap ?? own;
+    const declaration = declarationOf(message.message);
     if (!declaration.cli) continue;
     const words = declaration.cli.command.split(' ').filter(Boolean);
     const label = words.join(' ');
@@ -151,8 +150,7 @@ export function requestCommands(
       source: message.slices[0] ?? '',
       kind: message.kind,
       async run(raw, context) {
-        const input = stopGap ? await validateExposure(stopGap, message.name, raw) : raw;
-        const request = requestFromInput(message.message, input);
+        const request = requestFromInput(message.message, raw);
         const { mediator } = context.host();
         const options = { caller: localAdmin, signal: context.signal };
         if (message.kind === 'stream') {

@@ -166,11 +166,36 @@ export function parseCommandLine(
   for (const field of fields.options) {
     options[field.flag] = { type: field.type === 'boolean' ? 'boolean' : 'string', multiple: field.type === 'array' };
   }
+  // A boolean flag may say its value: `--active false`, `--active=true` (Node 20's parseArgs has no `--no-x`).
+  const booleans = new Set(fields.options.filter((field) => field.type === 'boolean').map((field) => field.flag));
+  const explicit = new Map<string, boolean>();
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--') {
+      args.push(...argv.slice(i));
+      break;
+    }
+    const [, flag, value] = /^--([^=]+)(?:=(.*))?$/.exec(arg) ?? [];
+    const next = value ?? argv[i + 1];
+    if (flag && booleans.has(flag) && (next === 'true' || next === 'false')) {
+      explicit.set(flag, next === 'true');
+      if (value === undefined) i++;
+      continue;
+    }
+    args.push(arg);
+  }
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: fields.typed, tokens: true });
+    parsed = parseArgs({ args, options, allowPositionals: true, strict: fields.typed, tokens: true });
   } catch (error) {
-    throw new UsageError((error as Error).message.replace(/\. To specify a positional.*$/s, ''), hint);
+    const message = (error as Error).message;
+    const dash = /use '(--[^=]+)=-XYZ'/.exec(message)?.[1];
+    const first = message.replace(/\. To specify a positional.*$/s, '').split('\n')[0] as string;
+    throw new UsageError(
+      dash ? `${first.replace(/\.$/, '')}: write ${dash}=<value> for a value starting with -` : first,
+      hint,
+    );
   }
   const input: Record<string, unknown> = {};
   const globals: Record<string, unknown> = {};
@@ -198,7 +223,7 @@ export function parseCommandLine(
     input[token.name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase())] = value;
   }
   for (const field of fields.options) {
-    const value = parsed.values[field.flag];
+    const value = explicit.get(field.flag) ?? parsed.values[field.flag];
     if (value !== undefined) input[field.key] = convert(field, value);
   }
   const rest = positionals.slice(words.length);

@@ -184,12 +184,13 @@ describe('a stream request (people import)', () => {
     const imported = await cli('people', 'import', 'people.csv', '--batch-size', '2');
 
     expect(imported.code).toBe(0);
-    expect(imported.stdout).toMatch(/^read\s+9\nimported\s+3\ntotal\s+9\n\n5 rejected:\n/);
-    expect(imported.stdout).toMatch(/\n\s+3 {2}expected 2 fields \(name,email\), got 1\n/);
-    expect(imported.stdout).toMatch(/\n\s+5 {2}the name is empty\n/);
-    expect(imported.stdout).toMatch(/\n\s+6 {2}invalid e-mail address "not-an-email"\n/);
-    expect(imported.stdout).toMatch(/\n\s+7 {2}expected 2 fields \(name,email\), got 3\n/);
-    expect(imported.stdout).toMatch(/\n\s+8 {2}ann@example.com already exists\n/);
+    expect(imported.stdout).toBe('read      9\nimported  3\ntotal     9\n');
+    expect(imported.stderr).toMatch(/^5 rejected:\nline\s+reason\n/);
+    expect(imported.stderr).toMatch(/\n\s+3 {2}expected 2 fields \(name,email\), got 1\n/);
+    expect(imported.stderr).toMatch(/\n\s+5 {2}the name is empty\n/);
+    expect(imported.stderr).toMatch(/\n\s+6 {2}invalid e-mail address "not-an-email"\n/);
+    expect(imported.stderr).toMatch(/\n\s+7 {2}expected 2 fields \(name,email\), got 3\n/);
+    expect(imported.stderr).toMatch(/\n\s+8 {2}ann@example.com already exists\n/);
     expect(rows('SELECT name FROM people ORDER BY id')).toEqual([{ name: 'Ann' }, { name: 'Bob' }, { name: 'Fay' }]);
   });
 

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { Database } from '@slicewise/db';
 import { CancelledError, declarationOf, ValidationError } from '@slicewise/mediator';
-import type { CliCommand } from './commands.js';
+import type { UserRow } from '@slicewise/users';
+import { type CliCommand, localAdmin } from './commands.js';
 import { demoUsers } from './demo-users.js';
 import { exitCodes } from './exit-codes.js';
 import type { Field } from './fields.js';
@@ -98,8 +99,11 @@ const dbSeed: CliCommand = {
   kind: 'host',
   async run(input, context) {
     const count = positiveInteger('count', input.count, 20);
-    const { db } = context.host();
-    const insert = db.prepare('INSERT OR IGNORE INTO users (name, email, active) VALUES (?, ?, ?)');
+    // The users table belongs to the users model: compose it (whatever else is loaded) so the table exists,
+    // and tell subscribers (user-stats) about each new user, as register-user does, after its batch commits.
+    const { users, toUserDto, UserRegistered } = await import('@slicewise/users');
+    const { db, mediator } = context.host([users]);
+    const insert = db.prepare('INSERT OR IGNORE INTO users (name, email, active) VALUES (?, ?, ?) RETURNING *');
     const progress = new ProgressReporter(context.stderr, context.errorColors, 'db seed', {
       unit: 'users',
       ...(context.progressIntervalMs !== undefined && { intervalMs: context.progressIntervalMs }),
@@ -107,20 +111,25 @@ const dbSeed: CliCommand = {
     const batch = 1000;
     let added = 0;
     let done = 0;
-    const users = demoUsers(count);
+    const demo = demoUsers(count);
     try {
       while (done < count) {
         if (context.signal.aborted) throw new CancelledError();
         const size = Math.min(batch, count - done);
-        added += db.atomic(() => {
-          let changes = 0;
+        const inserted = db.atomic(() => {
+          const rows: UserRow[] = [];
           for (let i = 0; i < size; i++) {
-            const user = users.next().value;
-            if (user) changes += insert.run(user.name, user.email, user.active).changes;
+            const user = demo.next().value;
+            const row = user && (insert.get(user.name, user.email, user.active) as UserRow | undefined);
+            if (row) rows.push(row);
           }
-          return changes;
+          return rows;
         });
+        added += inserted.length;
         done += size;
+        for (const row of inserted) {
+          await mediator.publish(new UserRegistered(toUserDto(row), row.created_at), { caller: localAdmin });
+        }
         progress.update({ done, total: count });
         if (count > batch) await nextTurn(); // lets Ctrl-C in between batches
       }
@@ -148,7 +157,7 @@ const listSlices: CliCommand = {
   source: 'host',
   kind: 'host',
   async run(_input, context) {
-    const { mediator, exposures } = await context.describeAll();
+    const { mediator } = await context.describeAll();
     const messages = mediator.describe();
     const slices = mediator.slices.map((slice) => ({
       name: slice.name,
@@ -158,8 +167,7 @@ const listSlices: CliCommand = {
       requests: messages
         .filter((message) => message.slices.includes(slice.name))
         .map((message) => {
-          const own = declarationOf(message.message);
-          const declaration = own.cli ? own : (exposures.get(message.message) ?? own);
+          const declaration = declarationOf(message.message);
           return {
             name: message.name,
             kind: message.kind,

@@ -1,13 +1,8 @@
-import type { MessageClass, RequestDeclaration, Slice } from '@slicewise/mediator';
+import type { Slice } from '@slicewise/mediator';
 
 /** What loading a slice entry gives the CLI. */
 export interface LoadedSlice {
   readonly slice: Slice;
-  /**
-   * CLI exposures the host adds for requests whose slice declares none yet (a stop-gap until the slice
-   * declares `cli` itself: a request's own declaration always wins).
-   */
-  readonly exposures?: ReadonlyMap<MessageClass, RequestDeclaration>;
 }
 
 /** A slice the CLI can compose, imported only when a command needs it. */
@@ -20,11 +15,12 @@ export interface SliceEntry {
    */
   readonly commands: readonly string[];
   /**
-   * Other entries (by name) to load with this one: the slices answering the requests this slice `sends`
-   * (slices it `requires` are composed by the mediator already).
+   * Other entries (by name) to load with this one: the slices answering the requests this slice `sends`, and
+   * those subscribing to the notifications it publishes (a read model kept exact). Slices it `requires` are
+   * composed by the mediator already.
    */
   readonly with?: readonly string[];
-  /** Imports the slice's package: `() => import('@slicewise/get-active-users').then(...)`. */
+  /** Imports the slice's package: `() => import('@slicewise/get-user').then(...)`. */
   load(): Promise<LoadedSlice>;
 }
 
@@ -34,7 +30,6 @@ export type SliceRegistry = readonly SliceEntry[];
 /** The slices loaded for one run, and whether they are all of the registry's. */
 export interface LoadedSlices {
   readonly slices: readonly Slice[];
-  readonly exposures: ReadonlyMap<MessageClass, RequestDeclaration>;
   readonly complete: boolean;
 }
 
@@ -71,8 +66,5 @@ export async function loadEntries(registry: SliceRegistry, wanted: readonly Slic
   for (const entry of wanted) add(entry);
   const entries = registry.filter((entry) => names.has(entry.name));
   const loaded = await Promise.all(entries.map((entry) => entry.load()));
-  const exposures = new Map<MessageClass, RequestDeclaration>();
-  for (const { exposures: more } of loaded)
-    for (const [message, declaration] of more ?? []) exposures.set(message, declaration);
-  return { slices: loaded.map(({ slice }) => slice), exposures, complete: entries.length === registry.length };
+  return { slices: loaded.map(({ slice }) => slice), complete: entries.length === registry.length };
 }

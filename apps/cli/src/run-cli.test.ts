@@ -61,7 +61,9 @@ describe('the slice index of slices.ts', () => {
     for (const entry of registry) {
       const loaded = await loadEntries(registry, [entry]);
       const host = createHost({ slices: loaded.slices });
-      const declared = requestCommands(host.mediator, loaded.exposures).map((command) => command.words.join(' '));
+      const declared = requestCommands(host.mediator)
+        .filter((command) => command.source === entry.name)
+        .map((command) => command.words.join(' '));
       host.close();
       expect([...declared].sort(), entry.name).toEqual([...entry.commands].sort());
     }

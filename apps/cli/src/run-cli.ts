@@ -110,9 +110,10 @@ export async function runCli(argv: readonly string[], options: RunCliOptions): P
         env,
         signal,
         ...(options.progressIntervalMs !== undefined && { progressIntervalMs: options.progressIntervalMs }),
-        host() {
+        host(required = []) {
           if (!host) {
-            host = createHost({ slices: loaded.slices, database: database() });
+            const slices = [...required, ...loaded.slices.filter((slice) => !required.includes(slice))];
+            host = createHost({ slices, database: database() });
             hosts.push(host);
           }
           return host;
@@ -121,7 +122,7 @@ export async function runCli(argv: readonly string[], options: RunCliOptions): P
           const all = loaded.complete ? loaded : await loadEntries(registry, registry);
           const memory = createHost({ slices: all.slices });
           hosts.push(memory);
-          return { mediator: memory.mediator, exposures: all.exposures };
+          return { mediator: memory.mediator };
         },
       };
       return command.run(parsed.input, context);
@@ -136,7 +137,7 @@ export async function runCli(argv: readonly string[], options: RunCliOptions): P
       const loaded = await loadEntries(registry, entries);
       const host = createHost({ slices: loaded.slices, database: database() });
       hosts.push(host);
-      const command = findCommand(requestCommands(host.mediator, loaded.exposures), words);
+      const command = findCommand(requestCommands(host.mediator), words);
       if (command) return execute(command, loaded, host);
     }
     if (hostCommand && !help) return execute(hostCommand, await loadEntries(registry, registry));
@@ -145,7 +146,7 @@ export async function runCli(argv: readonly string[], options: RunCliOptions): P
     const loaded = await loadEntries(registry, entries);
     const memory = createHost({ slices: loaded.slices });
     hosts.push(memory);
-    const commands = [...requestCommands(memory.mediator, loaded.exposures), ...hostCommands];
+    const commands = [...requestCommands(memory.mediator), ...hostCommands];
     if (words.length === 0) {
       stdout.write(listHelp(commands, [], version, colors));
       return 0;
