@@ -1,5 +1,6 @@
 // `pnpm check:packages`: packs every publishable workspace package the way `pnpm publish` would, then checks
 // the tarball with publint (strict) and attw (esm-only profile), and our own rules for what a package ships.
+// `node scripts/check-packages.js features/x` checks only the folders given.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,9 +33,10 @@ export function packageProblems(folder, manifest, files) {
   return problems;
 }
 
-function main() {
+function main(only) {
   const projects = JSON.parse(run('pnpm', ['ls', '-r', '--depth', '-1', '--json']))
     .filter((project) => !project.private && project.path !== root.replace(/\/$/, ''))
+    .filter((project) => only.length === 0 || only.includes(relative(root, project.path)))
     .sort((a, b) => a.name.localeCompare(b.name));
   const out = mkdtempSync(join(tmpdir(), 'slicewise-pack-'));
   let failed = 0;
@@ -70,11 +72,12 @@ function main() {
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
-  if (projects.length === 0) {
-    console.error('no publishable package found');
+  if (projects.length === 0 || (only.length > 0 && projects.length !== only.length)) {
+    console.error(`no publishable package found${only.length > 0 ? ` in ${only.join(', ')}` : ''}`);
     process.exitCode = 1;
   } else if (failed > 0) process.exitCode = 1;
   else console.log(`${projects.length} packages: publint and attw (esm-only) are clean`);
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) main();
+if (process.argv[1] === fileURLToPath(import.meta.url))
+  main(process.argv.slice(2).map((arg) => arg.replace(/\/$/, '')));
