@@ -79,11 +79,15 @@ export async function startRegistry(dir: string): Promise<LocalRegistry> {
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const pid = child.pid;
   if (pid === undefined) throw new Error('verdaccio did not start');
+  // Should the test runner itself be stopped before afterAll, verdaccio goes with it.
+  const killOnExit = () => child.exitCode === null && process.kill(pid, 'SIGKILL');
+  process.once('exit', killOnExit);
   const registry: LocalRegistry = {
     url: `http://127.0.0.1:${port}/`,
     pid,
     output: () => output,
     async stop() {
+      process.off('exit', killOnExit);
       if (child.exitCode !== null || child.signalCode !== null) return;
       process.kill(pid, 'SIGTERM');
       const timeout = setTimeout(() => process.kill(pid, 'SIGKILL'), 5_000);
