@@ -12,8 +12,20 @@ let copy: string;
 /** Runs the generator the way `pnpm new:slice` does, in the copy. */
 const generate = (...args: string[]) =>
   spawnSync(process.execPath, [bin, ...args], { cwd: copy, encoding: 'utf8', env: { ...process.env } });
-const pnpm = (...args: string[]) =>
-  execFileSync('pnpm', args, { cwd: copy, encoding: 'utf8', stdio: 'pipe', env: { ...process.env, NO_COLOR: '1' } });
+/** Runs pnpm in the copy; a failure carries pnpm's output. */
+function pnpm(...args: string[]): string {
+  try {
+    return execFileSync('pnpm', args, {
+      cwd: copy,
+      encoding: 'utf8',
+      stdio: 'pipe',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    throw new Error(`pnpm ${args.join(' ')} failed:\n${stdout}\n${stderr}`, { cause: error });
+  }
+}
 
 beforeAll(() => {
   copy = copyWorkspace(workspace, 'slicewise-create-slice-');
@@ -67,7 +79,7 @@ describe('pnpm new:slice', () => {
       typedi: '^0.10.0',
     });
 
-    pnpm('install', '--offline');
+    pnpm('install', '--offline', '--no-frozen-lockfile'); // CI=true would refuse the lock file without the slice
     pnpm('exec', 'biome', 'check', 'features/list-orders', '.changeset');
     pnpm('--filter', '@slicewise/list-orders...', 'run', 'build');
     pnpm('--filter', '@slicewise/list-orders', 'run', 'typecheck');
