@@ -51,7 +51,7 @@ export function main(argv, root = process.env.SLICEWISE_ROOT ?? workspaceRoot) {
   const { packageName, manifest } = sliceNames(names[0]);
   console.log(`
 Next:
-  ${flags.includes('--no-install') ? 'pnpm install && ' : ''}pnpm turbo run build test --filter ${packageName}
+  ${flags.includes('--no-install') ? 'pnpm install && ' : ''}pnpm build --filter ${packageName} && pnpm --filter ${packageName} test
   then compose it in a host: slices: [${manifest}, ...]  (import { ${manifest} } from '${packageName}')`);
   return 0;
 }
