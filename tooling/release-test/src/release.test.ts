@@ -65,7 +65,7 @@ beforeAll(async () => {
   git('commit', '-qm', 'copy of the workspace');
   pnpm(['install', '--offline', '--frozen-lockfile']);
   pnpm(['version-packages']); // releases whatever changesets are pending in the repo, as a baseline
-}, 180_000);
+}, 600_000);
 
 afterAll(async () => {
   await registry?.stop();
