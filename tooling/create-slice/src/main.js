@@ -18,7 +18,7 @@ const workspaceRoot = fileURLToPath(new URL('../../..', import.meta.url));
  * 3 created but install failed.
  * @param {string[]} argv
  */
-export function main(argv, root = process.env.SLICEWISE_ROOT ?? workspaceRoot) {
+export function main(argv, root = workspaceRoot) {
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log(usage);
     return 0;

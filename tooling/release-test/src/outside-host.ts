@@ -70,3 +70,9 @@ export function installedSlicewise(dir: string): { modules: Record<string, strin
   }
   return { modules, lock };
 }
+
+/** How many copies of a package the host's lock file holds (a host must have exactly one of each singleton). */
+export function copiesInLock(dir: string, packageName: string): number {
+  const lockfile = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')) as { packages: object };
+  return Object.keys(lockfile.packages).filter((path) => path.endsWith(`node_modules/${packageName}`)).length;
+}

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installedSlicewise, type ProbeSlice, writeOutsideHost } from './outside-host.js';
+import { copiesInLock, installedSlicewise, type ProbeSlice, writeOutsideHost } from './outside-host.js';
 import { addUser, type LocalRegistry, publishedVersions, startRegistry } from './registry.js';
 import { copyWorkspace, publishableVersions, run, shellEnv } from './workspace.js';
 
@@ -111,6 +111,9 @@ describe('releasing slices to a registry', () => {
     const expected = Object.fromEntries([...wanted, '@slicewise/errors'].sort().map((name) => [name, versions[name]]));
     expect(installed.modules).toEqual(expected);
     expect(installed.lock).toEqual(expected);
+    for (const singleton of ['@slicewise/mediator', '@slicewise/db', 'typedi', 'reflect-metadata', 'better-sqlite3']) {
+      expect(copiesInLock(hostDir, singleton), singleton).toBe(1);
+    }
     expect(answer.users).toEqual([{ id: 1, name: 'Alice', email: 'alice@example.com', active: true }]);
     expect(answer.probes).toEqual(['composed outside the workspace']);
     expect(answer.slices).toEqual({ [patched]: versions[patched], [probe.packageName]: '0.1.0' });
