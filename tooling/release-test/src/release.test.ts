@@ -1,0 +1,160 @@
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copiesInLock, installedSlicewise, type ProbeSlice, writeOutsideHost } from './outside-host.js';
+import { addUser, type LocalRegistry, publishedVersions, startRegistry } from './registry.js';
+import { copyWorkspace, publishableVersions, run, shellEnv } from './workspace.js';
+
+// The whole release story on a copy of this workspace: generate a second slice, publish every package to a
+// local verdaccio, install two slices in a host outside the workspace, release a patch of one slice through
+// changesets and show the host upgrades that slice alone.
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+const probe: ProbeSlice = {
+  packageName: '@slicewise/get-release-probes',
+  manifest: 'getReleaseProbes',
+  request: 'GetReleaseProbes',
+  table: 'get_release_probes',
+};
+const patched = '@slicewise/get-active-users';
+
+let work: string;
+let hostDir: string;
+let registryDir: string;
+let registry: LocalRegistry | undefined;
+let publishEnv: NodeJS.ProcessEnv;
+let hostEnv: NodeJS.ProcessEnv;
+
+/** Every publishable package of the copy, with the versions the registry holds. */
+async function registryContents(): Promise<Record<string, string[]>> {
+  const names = Object.keys(publishableVersions(work)).sort();
+  const contents: Record<string, string[]> = {};
+  for (const name of names) contents[name] = await publishedVersions(registry?.url ?? '', name);
+  return contents;
+}
+
+const pnpm = (args: string[], env = shellEnv()) => run('pnpm', args, work, env);
+const changed = (before: Record<string, string>, after: Record<string, string>) =>
+  Object.keys(after).filter((name) => before[name] !== after[name]);
+const patchOf = (version: string) => version.replace(/\d+$/, (patch) => String(Number(patch) + 1));
+const hostAnswer = () =>
+  JSON.parse(run(process.execPath, ['main.js'], hostDir, hostEnv)) as {
+    slices: Record<string, string>;
+    users: { id: number; name: string }[];
+    probes: string[];
+  };
+
+beforeAll(async () => {
+  work = copyWorkspace(root);
+  hostDir = mkdtempSync(join(tmpdir(), 'slicewise-outside-host-'));
+  registryDir = mkdtempSync(join(tmpdir(), 'slicewise-verdaccio-'));
+  registry = await startRegistry(registryDir);
+  const token = await addUser(registry.url, 'slicewise-release-test');
+  const userconfig = join(registryDir, 'npmrc');
+  writeFileSync(userconfig, `registry=${registry.url}\n//${new URL(registry.url).host}/:_authToken=${token}\n`);
+  publishEnv = shellEnv({ npm_config_userconfig: userconfig, npm_config_registry: registry.url });
+  // better-sqlite3 compiles in the host against the Node headers the workspace's npm config names (nodedir).
+  const nodedir = run('npm', ['config', 'get', 'nodedir'], root).trim();
+  hostEnv = shellEnv({ JOBS: 'max', ...(nodedir && nodedir !== 'undefined' ? { npm_config_nodedir: nodedir } : {}) });
+
+  const git = (...args: string[]) => run('git', ['-c', 'user.name=ci', '-c', 'user.email=ci@127.0.0.1', ...args], work);
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-qm', 'copy of the workspace');
+  pnpm(['install', '--offline', '--frozen-lockfile']);
+  pnpm(['version-packages']); // releases whatever changesets are pending in the repo, as a baseline
+}, 600_000);
+
+afterAll(async () => {
+  await registry?.stop();
+  for (const dir of [work, hostDir, registryDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('releasing slices to a registry', () => {
+  it('versions a new slice alone, then publishes every package at its version', async () => {
+    run(process.execPath, ['tooling/create-slice/bin/create-slice.js', 'get-release-probes', '--no-install'], work);
+    pnpm(['install', '--offline', '--no-frozen-lockfile']); // CI=true would refuse the lock file without the slice
+    const before = publishableVersions(work);
+
+    pnpm(['version-packages']);
+    const after = publishableVersions(work);
+    pnpm(['release'], publishEnv);
+
+    expect(before[probe.packageName]).toBe('0.0.0');
+    expect(changed(before, after)).toEqual([probe.packageName]);
+    expect(after[probe.packageName]).toBe('0.1.0');
+    expect(Object.keys(after).filter((name) => name.startsWith('@slicewise/')).length).toBeGreaterThanOrEqual(6);
+    const published = await registryContents();
+    expect(published).toEqual(Object.fromEntries(Object.entries(after).map(([name, version]) => [name, [version]])));
+  });
+
+  it('installs the mediator, db and two slices in a host outside the workspace, which answers through both', () => {
+    const versions = publishableVersions(work);
+    const wanted = ['@slicewise/mediator', '@slicewise/db', '@slicewise/host', patched, probe.packageName];
+    writeOutsideHost(
+      hostDir,
+      registry?.url ?? '',
+      {
+        ...Object.fromEntries(wanted.map((name) => [name, `^${versions[name]}`])),
+        'reflect-metadata': '^0.2.0',
+        typedi: '^0.10.0',
+      },
+      probe,
+    );
+
+    run('npm', ['install', '--no-audit', '--no-fund'], hostDir, hostEnv);
+    const installed = installedSlicewise(hostDir);
+    const answer = hostAnswer();
+
+    const expected = Object.fromEntries([...wanted, '@slicewise/errors'].sort().map((name) => [name, versions[name]]));
+    expect(installed.modules).toEqual(expected);
+    expect(installed.lock).toEqual(expected);
+    for (const singleton of ['@slicewise/mediator', '@slicewise/db', 'typedi', 'reflect-metadata', 'better-sqlite3']) {
+      expect(copiesInLock(hostDir, singleton), singleton).toBe(1);
+    }
+    expect(answer.users).toEqual([{ id: 1, name: 'Alice', email: 'alice@example.com', active: true }]);
+    expect(answer.probes).toEqual(['composed outside the workspace']);
+    expect(answer.slices).toEqual({ [patched]: versions[patched], [probe.packageName]: '0.1.0' });
+  });
+
+  it('releases a patch of one slice through changesets, publishing that slice alone', async () => {
+    const before = publishableVersions(work);
+    const registryBefore = await registryContents();
+    writeFileSync(
+      join(work, '.changeset', 'patch-get-active-users.md'),
+      `---\n'${patched}': patch\n---\n\nDocument that the users are ordered by id.\n`,
+    );
+    appendFileSync(join(work, 'features', 'get-active-users', 'README.md'), '\nThe users come ordered by `id`.\n');
+
+    pnpm(['version-packages']);
+    const after = publishableVersions(work);
+    pnpm(['release'], publishEnv);
+    const registryAfter = await registryContents();
+
+    expect(changed(before, after)).toEqual([patched]);
+    expect(after[patched]).toBe(patchOf(before[patched] ?? ''));
+    expect(readFileSync(join(work, 'features', 'get-active-users', 'CHANGELOG.md'), 'utf8')).toMatch(
+      /Document that the users are ordered by id/,
+    );
+    expect(registryAfter).toEqual({ ...registryBefore, [patched]: [before[patched], after[patched]].sort() });
+  });
+
+  it('upgrades the outside host to the patched slice alone', () => {
+    const before = installedSlicewise(hostDir);
+    const sqliteBefore = readFileSync(join(hostDir, 'node_modules', 'better-sqlite3', 'package.json'), 'utf8');
+    const newVersion = publishableVersions(work)[patched] ?? '';
+
+    run('npm', ['update', '--no-audit', '--no-fund', '--prefer-online'], hostDir, hostEnv);
+    const after = installedSlicewise(hostDir);
+    const answer = hostAnswer();
+
+    expect(after.modules).toEqual({ ...before.modules, [patched]: newVersion });
+    expect(after.lock).toEqual({ ...before.lock, [patched]: newVersion });
+    expect(changed(before.lock, after.lock)).toEqual([patched]);
+    expect(readFileSync(join(hostDir, 'node_modules', 'better-sqlite3', 'package.json'), 'utf8')).toBe(sqliteBefore);
+    expect(answer.slices[patched]).toBe(newVersion);
+    expect(answer.users.map((user) => user.name)).toEqual(['Alice']);
+  });
+});
