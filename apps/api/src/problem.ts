@@ -35,9 +35,11 @@ const titles: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  408: 'Request Timeout',
   409: 'Conflict',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
+  431: 'Request Header Fields Too Large',
   499: 'Client Closed Request',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
@@ -51,6 +53,8 @@ const transportCodes: Record<number, string> = {
   405: 'METHOD_NOT_ALLOWED',
   413: 'CONTENT_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
+  408: 'REQUEST_TIMEOUT',
+  431: 'HEADERS_TOO_LARGE',
   503: 'UNAVAILABLE',
 };
 
@@ -75,6 +79,28 @@ export function transportProblem(status: number, detail: string, instance?: stri
   if (instance) problem.instance = instance;
   if (requestId) problem.requestId = requestId;
   return problem;
+}
+
+/**
+ * The raw HTTP response for a request Node could not even parse (headers too large, malformed request line):
+ * still a problem document, then the connection closes.
+ */
+export function rawProblemResponse(error: NodeJS.ErrnoException): { status: number; text: string } {
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const detail =
+    status === 431
+      ? 'The request line or headers are too large'
+      : status === 408
+        ? 'The request took too long to arrive'
+        : 'The request is not valid HTTP';
+  const body = JSON.stringify(transportProblem(status, detail));
+  const head = [
+    `HTTP/1.1 ${status} ${titles[status]}`,
+    'Connection: close',
+    `Content-Type: ${problemContentType}`,
+    `Content-Length: ${Buffer.byteLength(body)}`,
+  ];
+  return { status, text: `${head.join('\r\n')}\r\n\r\n${body}` };
 }
 
 /** A failure the transport raises itself, carrying its HTTP status (Fastify's own errors have the same shape). */

@@ -294,6 +294,12 @@ describe('routes that are not there', () => {
     expect(body).toMatchObject({ code: 'NOT_FOUND', detail: 'No route for GET /nowhere' });
   });
 
+  it('answers a request whose headers are too large with a problem+json 431', async () => {
+    const response = await fetch(`${base}/accounts?handle=${'x'.repeat(20_000)}`);
+
+    expect((await problem(response, 431)).code).toBe('HEADERS_TOO_LARGE');
+  });
+
   it('answers a wrong method with 405 and the Allow header', async () => {
     const put = await fetch(`${base}/accounts`, { method: 'PUT' });
     const post = await fetch(`${base}/accounts/1`, { method: 'POST' });

@@ -5,7 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController
 import { TokenStore } from './auth.js';
 import { docsPage } from './docs-page.js';
 import { type OpenApiInfo, openApiDocument } from './openapi.js';
-import { type Problem, problemContentType, problemOf, transportProblem } from './problem.js';
+import { type Problem, problemContentType, problemOf, rawProblemResponse, transportProblem } from './problem.js';
 import { exposedRequests, mountRequests } from './routes.js';
 
 /** Options of {@link buildServer}. */
@@ -64,6 +64,13 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     bodyLimit,
     forceCloseConnections: 'idle',
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    clientErrorHandler: (error: NodeJS.ErrnoException, socket) => {
+      if (error.code === 'ECONNRESET' || !socket.writable) {
+        socket.destroy();
+        return;
+      }
+      socket.end(rawProblemResponse(error).text);
+    },
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];
       return typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
@@ -73,8 +80,18 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   // An NDJSON body is not buffered: the slice reads the request's bytes as its input field `body`.
   app.addContentTypeParser('application/x-ndjson', (_request, payload, done) => done(null, payload));
 
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
+  });
+  // While closing, answers in flight ask their clients to close the connection, so it does not linger idle.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) reply.header('connection', 'close');
+    done(null, payload);
   });
 
   app.setErrorHandler((error, request, reply) => {
