@@ -8,6 +8,7 @@ import {
   type Request,
   requestFromInput,
   type StreamRequest,
+  TimeoutError,
 } from '@slicewise/mediator';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TokenStore } from './auth.js';
@@ -69,19 +70,24 @@ function rawInput(request: FastifyRequest, http: HttpExposure): Record<string, u
   return { ...query, ...body, ...params };
 }
 
-/** Caller, cancellation (the client going away), deadline and request id of one dispatch. */
+/**
+ * Caller, cancellation and deadline of one dispatch: one AbortController, aborted with `CANCELLED` when the
+ * client goes away before the response is sent, or with `TIMEOUT` at the deadline (one timer, cleared when the
+ * response closes), and the request id as correlation id.
+ */
 function dispatchOptions(request: FastifyRequest, reply: FastifyReply, options: RouteOptions): DispatchOptions {
   const caller = options.tokens.authenticate(request.headers.authorization);
   const controller = new AbortController();
   const response = reply.raw;
+  const deadline = setTimeout(
+    () => controller.abort(new TimeoutError(`The request ran past its ${options.requestTimeout} ms deadline`)),
+    options.requestTimeout,
+  );
   response.once('close', () => {
+    clearTimeout(deadline);
     if (!response.writableFinished) controller.abort(new CancelledError('The client closed the connection'));
   });
-  const dispatch: DispatchOptions = {
-    signal: controller.signal,
-    timeout: options.requestTimeout,
-    correlationId: request.id,
-  };
+  const dispatch: DispatchOptions = { signal: controller.signal, correlationId: request.id };
   return caller ? { ...dispatch, caller } : dispatch;
 }
 
