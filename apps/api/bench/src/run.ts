@@ -21,14 +21,18 @@ const warmup = Number(process.env.BENCH_WARMUP ?? 3);
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const servers = [
-  { name: 'Slicewise API', entry: here('./slicewise-server.js') },
-  { name: 'Fastify + better-sqlite3 (hand-written)', entry: here('./fastify-server.js') },
-  { name: 'NestJS + @nestjs/cqrs (Fastify adapter)', entry: here('./nest-server.js') },
+  { name: 'Slicewise API', key: 'slicewise', entry: here('./slicewise-server.js') },
+  { name: 'Fastify + better-sqlite3 (hand-written)', key: 'fastify', entry: here('./fastify-server.js') },
+  { name: 'NestJS + @nestjs/cqrs (Fastify adapter)', key: 'nest', entry: here('./nest-server.js') },
 ] as const;
 const routes = [
   { name: 'GET /users?active=true&limit=50', key: 'list' },
   { name: 'GET /users/:id', key: 'get' },
 ] as const;
+/** BENCH_SERVERS=slicewise,fastify and BENCH_ROUTES=get narrow a run (for profiling); the table needs all three. */
+const chosen = (list: string | undefined, key: string) => !list || list.split(',').includes(key);
+const runServers = servers.filter((server) => chosen(process.env.BENCH_SERVERS, server.key));
+const runRoutes = routes.filter((route) => chosen(process.env.BENCH_ROUTES, route.key));
 
 interface Measure {
   /** Server CPU time (user + system) per request, in microseconds: steadier than req/s on a shared machine. */
@@ -102,13 +106,13 @@ async function main(): Promise<void> {
   const results = new Map<string, Measure[]>();
   try {
     for (let round = 1; round <= rounds; round++) {
-      const order = round % 2 ? servers : [...servers].reverse();
+      const order = round % 2 ? runServers : [...runServers].reverse();
       for (const server of order) {
         const { child, url } = await startServer(server.entry, database);
         try {
           const check = await fetch(`${url}/users/1`);
           if (check.status !== 200) throw new Error(`${server.name} answered ${check.status} for /users/1`);
-          for (const route of routes) {
+          for (const route of runRoutes) {
             if (warmup > 0) load(child, url, route.key, warmup);
             const measure = load(child, url, route.key, duration);
             const key = `${server.name}|${route.name}`;
