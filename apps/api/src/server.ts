@@ -63,6 +63,8 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     logger: options.logger ?? false,
     bodyLimit,
     forceCloseConnections: 'idle',
+    // Requests arriving while closing get our own 503 problem (below), not Fastify's plain JSON.
+    return503OnClosing: false,
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     clientErrorHandler: (error: NodeJS.ErrnoException, socket) => {
       if (error.code === 'ECONNRESET' || !socket.writable) {
@@ -80,13 +82,20 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   // An NDJSON body is not buffered: the slice reads the request's bytes as its input field `body`.
   app.addContentTypeParser('application/x-ndjson', (_request, payload, done) => done(null, payload));
 
+  let closing = false;
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
-    done();
+    if (!closing) return done();
+    reply
+      .status(503)
+      .header('connection', 'close')
+      .type(problemContentType)
+      .send(transportProblem(503, 'The server is shutting down', request.url, request.id));
   });
   // While closing, a connection that goes idle after its answer is closed at once instead of lingering for the
   // keep-alive timeout (Fastify closes the connections already idle itself).
   app.addHook('preClose', async () => {
+    closing = true;
     app.server.keepAliveTimeout = 1;
   });
 

@@ -60,7 +60,8 @@ describe('graceful shutdown', () => {
   it('loses no acknowledged write when SIGTERM lands in a burst of 200 concurrent writes', async () => {
     const { child, base, database, exited } = await start();
     const acknowledged: { id: number; handle: string }[] = [];
-    let refused = 0;
+    const refusals: { status: number; body: unknown }[] = [];
+    let unanswered = 0;
     let signalled = false;
 
     const writes = Array.from({ length: 200 }, async (_, index) => {
@@ -71,7 +72,7 @@ describe('graceful shutdown', () => {
           body: JSON.stringify({ handle: `user_${index}`, email: `user${index}@example.com` }),
         });
         if (response.status !== 201) {
-          refused += 1;
+          refusals.push({ status: response.status, body: await response.json() });
           return;
         }
         acknowledged.push((await response.json()) as { id: number; handle: string });
@@ -80,14 +81,20 @@ describe('graceful shutdown', () => {
           child.kill('SIGTERM');
         }
       } catch {
-        refused += 1;
+        unanswered += 1; // the connection closed before an answer: not acknowledged
       }
     });
     await Promise.all(writes);
 
     expect(signalled).toBe(true);
     expect(await exited).toBe(0);
-    expect(acknowledged.length + refused).toBe(200);
+    expect(acknowledged.length + refusals.length + unanswered).toBe(200);
+    for (const refusal of refusals) {
+      expect(refusal).toEqual({
+        status: 503,
+        body: expect.objectContaining({ code: 'UNAVAILABLE', detail: 'The server is shutting down' }),
+      });
+    }
     expect(acknowledged.length).toBeGreaterThanOrEqual(20);
     const db = new BetterSqlite3(database, { readonly: true });
     try {
