@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import {
+  type Caller,
   CancelledError,
   type DispatchOptions,
   type HttpExposure,
@@ -76,7 +77,7 @@ function rawInput(request: FastifyRequest, http: HttpExposure): Record<string, u
  * response closes), and the request id as correlation id.
  */
 function dispatchOptions(request: FastifyRequest, reply: FastifyReply, options: RouteOptions): DispatchOptions {
-  const caller = options.tokens.authenticate(request.headers.authorization);
+  const caller = (request as AuthenticatedRequest)[callerKey];
   const controller = new AbortController();
   const response = reply.raw;
   const deadline = setTimeout(
@@ -89,6 +90,24 @@ function dispatchOptions(request: FastifyRequest, reply: FastifyReply, options: 
   });
   const dispatch: DispatchOptions = { signal: controller.signal, correlationId: request.id };
   return caller ? { ...dispatch, caller } : dispatch;
+}
+
+const callerKey = Symbol('slicewise.caller');
+type AuthenticatedRequest = FastifyRequest & { [callerKey]?: Caller };
+
+/**
+ * Authenticates before anything else of the request is read (a body from an unknown token is not even parsed):
+ * an unknown token or another scheme is `UNAUTHORIZED` (401); no header, no caller.
+ */
+function authenticateHook(tokens: TokenStore) {
+  return (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) => {
+    try {
+      (request as AuthenticatedRequest)[callerKey] = tokens.authenticate(request.headers.authorization);
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
+  };
 }
 
 /** NDJSON lines of a stream's items; a failure after the first item becomes a last `{"error": problem}` line. */
@@ -123,6 +142,7 @@ export function mountRequests(
   mediator: Mediator,
   options: RouteOptions,
 ): void {
+  const onRequest = authenticateHook(options.tokens);
   for (const { description, http } of requests) {
     const status = http.status ?? 200;
     const url = toFastifyPath(http.path);
@@ -130,6 +150,7 @@ export function mountRequests(
       app.route({
         method: http.method,
         url,
+        onRequest,
         handler: async (request, reply) => {
           const message = requestFromInput(description.message, rawInput(request, http)) as StreamRequest<unknown>;
           const items = mediator.stream(message, dispatchOptions(request, reply, options))[Symbol.asyncIterator]();
@@ -143,6 +164,7 @@ export function mountRequests(
     app.route({
       method: http.method,
       url,
+      onRequest,
       handler: async (request, reply) => {
         const message = requestFromInput(description.message, rawInput(request, http)) as Request<unknown>;
         const result = await mediator.send(message, dispatchOptions(request, reply, options));

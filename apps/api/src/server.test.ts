@@ -287,6 +287,29 @@ describe('POST /accounts/import (stream request with an NDJSON body)', () => {
   });
 });
 
+describe('every generated route', () => {
+  it('answers 401 problem+json with WWW-Authenticate for an unknown bearer token, before anything runs', async () => {
+    const exposed = server.host.mediator.describe().flatMap((message) => message.declaration.http ?? []);
+    expect(exposed.length).toBe(7);
+
+    for (const http of exposed) {
+      const withBody = ['POST', 'PUT', 'PATCH'].includes(http.method);
+      const response = await fetch(`${base}${http.path.replace('{id}', '1')}`, {
+        method: http.method,
+        headers: {
+          authorization: 'Bearer unknown-token-0000000000',
+          ...(withBody ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(withBody ? { body: '{"malformed' } : {}),
+      });
+
+      expect((await problem(response, 401)).code, `${http.method} ${http.path}`).toBe('UNAUTHORIZED');
+      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer realm="slicewise"/);
+    }
+    expect(accountCount()).toBe(3);
+  });
+});
+
 describe('routes that are not there', () => {
   it('answers an unknown route with a problem+json 404', async () => {
     const body = await problem(await fetch(`${base}/nowhere?x=1`), 404);
