@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { resolveDatabasePath } from '@slicewise/host';
+import { parseTokens, type TokenGrant } from './auth.js';
 
 /** The API's settings, read from the environment. */
 export interface ApiConfig {
@@ -6,19 +8,71 @@ export interface ApiConfig {
   host: string;
   database: string;
   logLevel: string;
+  /** Bearer tokens and what they grant, from `SLICEWISE_TOKENS` and/or `SLICEWISE_TOKENS_FILE`. */
+  tokens: Record<string, TokenGrant>;
+  /** Deadline of one dispatch, in milliseconds. */
+  requestTimeout: number;
+  /** How long shutdown waits for in-flight requests before closing their connections. */
+  shutdownTimeout: number;
+  /** Largest JSON body accepted, in bytes. */
+  bodyLimit: number;
 }
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
+function wholeNumber(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+  problems: string[],
+): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
+    problems.push(`${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+function readTokens(env: NodeJS.ProcessEnv, problems: string[]): Record<string, TokenGrant> {
+  const tokens: Record<string, TokenGrant> = {};
+  const sources: [string, () => string][] = [];
+  if (env.SLICEWISE_TOKENS) sources.push(['SLICEWISE_TOKENS', () => env.SLICEWISE_TOKENS as string]);
+  const file = env.SLICEWISE_TOKENS_FILE;
+  if (file) sources.push([`SLICEWISE_TOKENS_FILE (${file})`, () => readFileSync(file, 'utf8')]);
+  for (const [source, read] of sources) {
+    try {
+      Object.assign(tokens, parseTokens(read(), source));
+    } catch (error) {
+      const message = (error as NodeJS.ErrnoException).code ? `${source} cannot be read` : (error as Error).message;
+      problems.push(message);
+    }
+  }
+  return tokens;
+}
+
 /** Reads and checks the environment; throws one error listing every bad setting. */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const problems: string[] = [];
-  const port = Number(env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    problems.push(`PORT must be a whole number from 0 to 65535, got ${JSON.stringify(env.PORT)}`);
-  }
-  const logLevel = env.LOG_LEVEL ?? 'info';
+  const port = wholeNumber(env, 'PORT', 3000, 0, 65535, problems);
+  const logLevel = env.LOG_LEVEL || 'info';
   if (!logLevels.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${logLevels.join(', ')}`);
+  const requestTimeout = wholeNumber(env, 'REQUEST_TIMEOUT_MS', 10_000, 1, 3_600_000, problems);
+  const shutdownTimeout = wholeNumber(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000, problems);
+  const bodyLimit = wholeNumber(env, 'BODY_LIMIT_BYTES', 1_048_576, 1, 1_073_741_824, problems);
+  const tokens = readTokens(env, problems);
   if (problems.length > 0) throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
-  return { port, host: env.HOST || '127.0.0.1', database: resolveDatabasePath(undefined, env), logLevel };
+  return {
+    port,
+    host: env.HOST || '127.0.0.1',
+    database: resolveDatabasePath(undefined, env),
+    logLevel,
+    tokens,
+    requestTimeout,
+    shutdownTimeout,
+    bodyLimit,
+  };
 }

@@ -1,3 +1,8 @@
+export { parseTokens, type TokenGrant, TokenStore } from './auth.js';
 export { type ApiConfig, readConfig } from './config.js';
-export { httpStatus, type Problem } from './problem.js';
-export { buildServer, type ServerOptions } from './server.js';
+export { inputJsonSchema, type OpenApiInfo, openApiDocument } from './openapi.js';
+export { HttpError, httpStatus, type Problem, problemContentType } from './problem.js';
+export { type ExposedRequest, exposedRequests, toFastifyPath } from './routes.js';
+export { buildServer, type ServerOptions, unreadiness } from './server.js';
+export { slices } from './slices.js';
+export { type RunningServer, type StartOptions, startServer } from './start.js';

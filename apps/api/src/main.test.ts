@@ -1,11 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const bin = fileURLToPath(new URL('../bin/slicewise-api.js', import.meta.url));
+const withFixtures = fileURLToPath(new URL('../dist/test-fixtures/server-with-fixtures.js', import.meta.url));
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
 
@@ -14,39 +15,97 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'slicewise-api-'));
+  dirs.push(dir);
+  return dir;
+}
+
 /** Starts the built API on a free loopback port and resolves with its address once it listens. */
-function start(env: Record<string, string>): Promise<{ child: ChildProcess; base: string }> {
-  const child = spawn(process.execPath, [bin], { env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env } });
+function start(
+  env: Record<string, string>,
+  entry = bin,
+): Promise<{ child: ChildProcess; base: string; output: () => string }> {
+  const child = spawn(process.execPath, [entry], {
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', SLICEWISE_TOKENS: '', SLICEWISE_TOKENS_FILE: '', ...env },
+  });
   children.push(child);
+  let output = '';
+  let errors = '';
   return new Promise((resolve, reject) => {
-    let output = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk;
       const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match?.[1]) resolve({ child, base: match[1] });
+      if (match?.[1]) resolve({ child, base: match[1], output: () => output });
     });
     child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk;
+      errors += chunk;
     });
-    child.on('exit', (code) => reject(new Error(`API exited with ${code} before listening:\n${output}`)));
+    child.on('exit', (code) => reject(new Error(`API exited with ${code} before listening:\n${errors}${output}`)));
   });
 }
 
 describe('slicewise-api', () => {
-  it('starts on the configured database, answers, and exits 0 on SIGTERM', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'slicewise-api-'));
-    dirs.push(dir);
-    const { child, base } = await start({ SLICEWISE_DB: join(dir, 'api.db') });
+  it('starts on the configured database, logs JSON, answers, and exits 0 on SIGTERM', async () => {
+    const dir = tempDir();
+    const { child, base, output } = await start({ SLICEWISE_DB: join(dir, 'api.db') });
 
     expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' });
-    expect(await (await fetch(`${base}/users?active=true`)).json()).toEqual([]);
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    const document = (await (await fetch(`${base}/openapi.json`)).json()) as { openapi: string };
+    expect(document.openapi).toBe('3.1.0');
 
     const exited = new Promise((resolve) => child.on('exit', resolve));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+    const lines = output()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { msg: string; requestId?: string });
+    expect(lines.map((line) => line.msg)).toEqual(
+      expect.arrayContaining(['slicewise api ready', 'shutdown complete: database closed']),
+    );
+    expect(lines.filter((line) => line.msg === 'request completed').every((line) => line.requestId)).toBe(true);
   });
 
   it('refuses to start with a clear message when the configuration is invalid', async () => {
-    await expect(start({ PORT: 'eighty' })).rejects.toThrow(/PORT must be a whole number from 0 to 65535/);
+    await expect(start({ PORT: 'eighty', REQUEST_TIMEOUT_MS: '-5' })).rejects.toThrow(
+      /PORT must be a whole number from 0 to 65535[\s\S]*REQUEST_TIMEOUT_MS must be a whole number/,
+    );
+  });
+
+  it('refuses to start when the tokens file is invalid, without printing a token', async () => {
+    const file = join(tempDir(), 'tokens.json');
+    writeFileSync(file, JSON.stringify({ 'short-secret': { id: 'ada', permissions: ['users:write'] } }));
+
+    const failure = start({ SLICEWISE_TOKENS_FILE: file, SLICEWISE_DB: ':memory:' });
+
+    await expect(failure).rejects.toThrow(/token #1 must be 16 to 512 characters/);
+    await expect(failure).rejects.not.toThrow(/short-secret/);
+  });
+
+  it('authenticates with the tokens of SLICEWISE_TOKENS_FILE and SLICEWISE_TOKENS', async () => {
+    const file = join(tempDir(), 'tokens.json');
+    const fromFile = 'a-long-random-token-from-the-file';
+    const fromEnv = 'a-long-random-token-from-the-env';
+    writeFileSync(file, JSON.stringify({ [fromFile]: { id: 'ada', permissions: ['accounts:write'] } }));
+    const { base } = await start(
+      {
+        SLICEWISE_TOKENS_FILE: file,
+        SLICEWISE_TOKENS: JSON.stringify({ [fromEnv]: { id: 'rita', permissions: [] } }),
+        SLICEWISE_DB: ':memory:',
+      },
+      withFixtures,
+    );
+    const create = (token: string, handle: string) =>
+      fetch(`${base}/accounts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ handle, email: `${handle}@example.com` }),
+      });
+
+    expect((await create(fromFile, 'ada')).status).toBe(201);
+    expect((await create(fromEnv, 'rita')).status).toBe(403);
+    expect((await create('an-unknown-token-of-some-length', 'eve')).status).toBe(401);
   });
 });

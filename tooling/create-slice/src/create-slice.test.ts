@@ -86,7 +86,7 @@ describe('pnpm new:slice', () => {
     const test = pnpm('--filter', '@slicewise/list-orders', 'run', 'test');
 
     expect(readdirSync(join(dir, 'dist'))).toEqual(expect.arrayContaining(['index.js', 'index.d.ts']));
-    expect(test).toMatch(/Tests +2 passed \(2\)/);
+    expect(test).toMatch(/Tests +3 passed \(3\)/);
     const check = execFileSync(process.execPath, ['scripts/check-packages.js', 'features/list-orders'], {
       cwd: copy,
       encoding: 'utf8',

@@ -24,6 +24,9 @@ export function packageJson(n) {
       typecheck: 'tsc -p tsconfig.json --noEmit',
       test: 'vitest run',
     },
+    dependencies: {
+      zod: '4.6.7',
+    },
     peerDependencies: {
       '@slicewise/mediator': 'workspace:^',
       '@slicewise/db': 'workspace:^',
@@ -71,8 +74,9 @@ export default slicewiseVitestConfig();
 /** @param {SliceNames} n */
 export function useCase(n) {
   return `import { Database } from '@slicewise/db';
-import { Query, type RequestHandler, ValidationError } from '@slicewise/mediator';
+import { declareRequest, type InputOf, Query, type RequestHandler } from '@slicewise/mediator';
 import { Service } from 'typedi';
+import { z } from 'zod';
 
 /** A row of the \`${n.table}\` table this slice owns (see migrations.ts). */
 export interface ${n.request}Row {
@@ -81,10 +85,31 @@ export interface ${n.request}Row {
   created_at: string;
 }
 
+/** The input, validated by the mediator's pipeline before the handler runs (strings from HTTP or the CLI coerce). */
+const input = z.object({
+  limit: z.coerce
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be a whole number' })
+    .min(1, { error: 'must be at least 1' })
+    .max(500, { error: 'must be at most 500' })
+    .default(100)
+    .describe('how many rows, at most'),
+});
+
 /** The first \`limit\` rows of \`${n.table}\`, by id. Replace with what ${n.request} really answers. */
 export class ${n.request} extends Query<${n.request}Row[]> {
-  constructor(readonly limit = 100) {
+  static readonly declaration = declareRequest({
+    input,
+    description: 'List the first rows of ${n.table}, by id',
+    http: { method: 'GET', path: '/${n.name}' },
+    cli: { command: '${n.name.replaceAll('-', ' ')}' },
+  });
+  /** The validated input (the validation behavior replaces what the constructor was given). */
+  readonly input: InputOf<typeof input>;
+
+  constructor(params: { limit?: number } = {}) {
     super();
+    this.input = params as InputOf<typeof input>;
   }
 }
 
@@ -93,12 +118,8 @@ export class ${n.request} extends Query<${n.request}Row[]> {
 export class ${n.request}Handler implements RequestHandler<${n.request}> {
   constructor(private readonly db: Database) {}
 
-  handle(request: ${n.request}): ${n.request}Row[] {
-    if (!Number.isInteger(request.limit) || request.limit < 1) {
-      throw new ValidationError('limit must be a positive integer', [{ path: ['limit'], message: 'must be >= 1' }]);
-    }
-    const table = this.db.table<${n.request}Row>('${n.table}');
-    return table.rowsWhere(undefined, [], { orderBy: 'id', limit: request.limit });
+  handle({ input }: ${n.request}): ${n.request}Row[] {
+    return this.db.table<${n.request}Row>('${n.table}').rowsWhere(undefined, [], { orderBy: 'id', limit: input.limit });
   }
 }
 `;
@@ -158,18 +179,28 @@ describe('${n.request}', () => {
     const host = createHost({ slices: [${n.manifest}] });
     host.db.table('${n.table}').insertAll([{ name: 'first' }, { name: 'second' }, { name: 'third' }]);
 
-    const rows = await host.mediator.send(new ${n.request}(2));
+    const rows = await host.mediator.send(new ${n.request}({ limit: 2 }));
 
     expectTypeOf(rows).toEqualTypeOf<${n.request}Row[]>();
     expect(rows.map((row) => row.name)).toEqual(['first', 'second']);
     host.close();
   });
 
-  it('rejects a limit below 1 before reading', async () => {
+  it('rejects a limit below 1 with a VALIDATION issue on limit', async () => {
     const host = createHost({ slices: [${n.manifest}] });
 
-    await expect(host.mediator.send(new ${n.request}(0))).rejects.toBeInstanceOf(ValidationError);
+    const error = await host.mediator.send(new ${n.request}({ limit: 0 })).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues).toEqual([{ path: ['limit'], message: 'must be at least 1' }]);
     host.close();
+  });
+
+  it('declares its HTTP route and CLI command', () => {
+    expect(${n.request}.declaration).toMatchObject({
+      http: { method: 'GET', path: '/${n.name}' },
+      cli: { command: '${n.name.replaceAll('-', ' ')}' },
+    });
   });
 });
 `;
@@ -187,7 +218,7 @@ import { createHost } from '@slicewise/host';
 import { ${n.request}, ${n.manifest} } from '${n.packageName}';
 
 const host = createHost({ slices: [${n.manifest}], database: './data/app.db' });
-const rows = await host.mediator.send(new ${n.request}(10)); // ${n.request}Row[]
+const rows = await host.mediator.send(new ${n.request}({ limit: 10 })); // ${n.request}Row[]
 \`\`\`
 
 ## What it exports
@@ -195,7 +226,7 @@ const rows = await host.mediator.send(new ${n.request}(10)); // ${n.request}Row[
 | export | what it is |
 | --- | --- |
 | \`${n.manifest}\` | the slice manifest a host composes |
-| \`${n.request}\` | the query; its response is \`${n.request}Row[]\`, ordered by \`id\` |
+| \`${n.request}\` | the query (\`GET /${n.name}?limit=N\`, \`slicewise ${n.name.replaceAll('-', ' ')} --limit N\`); its response is \`${n.request}Row[]\`, ordered by \`id\` |
 | \`${n.request}Row\` | \`{ id: number; name: string; created_at: string }\` |
 
 ## Tables and migrations

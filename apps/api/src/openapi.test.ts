@@ -1,0 +1,132 @@
+import { compileErrors, validate } from '@readme/openapi-parser';
+import type { OpenAPIV3_1 } from 'openapi-types';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openApiDocument } from './openapi.js';
+import { startTestServer, type TestServer } from './test-fixtures/harness.js';
+
+let server: TestServer;
+let document: OpenAPIV3_1.Document;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  document = (await (await fetch(`${server.base}/openapi.json`)).json()) as OpenAPIV3_1.Document;
+});
+afterAll(async () => {
+  await server.close();
+});
+
+/** One operation of a document, asserted present. */
+function operation(doc: OpenAPIV3_1.Document, path: string, method: string): OpenAPIV3_1.OperationObject {
+  const found = (doc.paths as Record<string, Record<string, OpenAPIV3_1.OperationObject>>)[path]?.[method];
+  if (!found) throw new Error(`${method} ${path} is not in the document`);
+  return found;
+}
+
+describe('GET /openapi.json', () => {
+  it('is a valid OpenAPI 3.1 document', async () => {
+    const result = await validate(structuredClone(document) as never);
+
+    expect(result.valid ? '' : compileErrors(result)).toBe('');
+    expect(document.openapi).toBe('3.1.0');
+  });
+
+  it('lists every exposed request, once, under its declared method and path', () => {
+    const exposed = server.host.mediator
+      .describe()
+      .filter((message) => message.declaration.http)
+      .map((message) => `${message.declaration.http?.method} ${message.declaration.http?.path} ${message.name}`);
+    const listed = Object.entries(document.paths ?? {}).flatMap(([path, item]) =>
+      Object.entries(item as Record<string, OpenAPIV3_1.OperationObject>).map(
+        ([method, operation]) => `${method.toUpperCase()} ${path} ${operation.operationId}`,
+      ),
+    );
+
+    expect(listed.sort()).toEqual(exposed.sort());
+    expect(listed.length).toBe(7);
+  });
+
+  it('describes path and query parameters from the input schema', () => {
+    const get = document.paths?.['/accounts/{id}']?.get;
+
+    expect(get?.summary).toBe('One account by id');
+    expect(get?.parameters).toEqual([
+      { name: 'id', in: 'path', required: true, schema: expect.objectContaining({ type: 'integer' }) },
+    ]);
+    expect(
+      (operation(document, '/accounts', 'get').parameters as OpenAPIV3_1.ParameterObject[]).map((p) => [
+        p.name,
+        p.in,
+        p.required,
+      ]),
+    ).toEqual([
+      ['limit', 'query', false],
+      ['after', 'query', false],
+      ['minAge', 'query', false],
+    ]);
+  });
+
+  it('describes JSON and NDJSON bodies, success statuses, problems and bearer security', () => {
+    const create = document.paths?.['/accounts']?.post as OpenAPIV3_1.OperationObject;
+    const body = create.requestBody as OpenAPIV3_1.RequestBodyObject;
+    const importing = operation(document, '/accounts/import', 'post') as OpenAPIV3_1.OperationObject & {
+      responses: Record<string, OpenAPIV3_1.ResponseObject>;
+    };
+    const remove = document.paths?.['/accounts/{id}']?.delete as OpenAPIV3_1.OperationObject;
+
+    expect(body.content['application/json']?.schema).toMatchObject({
+      type: 'object',
+      required: ['handle', 'email'],
+      properties: { handle: { type: 'string' }, email: { type: 'string', format: 'email' }, age: { type: 'integer' } },
+    });
+    expect(Object.keys(create.responses ?? {})).toEqual(['201', '400', '401', '403', '504', 'default']);
+    expect(create.security).toEqual([{ bearerAuth: [] }]);
+    expect(Object.keys((importing.requestBody as OpenAPIV3_1.RequestBodyObject).content)).toEqual([
+      'application/x-ndjson',
+    ]);
+    expect(Object.keys((importing.responses['200'] as OpenAPIV3_1.ResponseObject).content ?? {})).toEqual([
+      'application/x-ndjson',
+    ]);
+    expect((importing.parameters as OpenAPIV3_1.ParameterObject[]).map((p) => p.name)).toEqual(['dryRun']);
+    expect(remove.responses?.['204']).toEqual({ description: 'Done' });
+    expect(document.paths?.['/accounts/{id}']?.get?.security).toBeUndefined();
+    expect(document.components?.securitySchemes).toEqual({ bearerAuth: { type: 'http', scheme: 'bearer' } });
+  });
+
+  it('falls back to a permissive schema when the input library cannot say its JSON Schema', () => {
+    const schema = {
+      '~standard': { version: 1 as const, vendor: 'custom', validate: (value: unknown) => ({ value }) },
+    };
+    const generated = openApiDocument([
+      {
+        description: {
+          message: class Ping {},
+          name: 'Ping',
+          kind: 'query',
+          slices: ['s'],
+          handlers: ['h'],
+          pipeline: [],
+          declaration: { input: schema },
+        },
+        http: { method: 'POST', path: '/ping' },
+      },
+    ]) as unknown as OpenAPIV3_1.Document;
+
+    expect(
+      (operation(generated, '/ping', 'post').requestBody as OpenAPIV3_1.RequestBodyObject).content['application/json']
+        ?.schema,
+    ).toEqual({ type: 'object', properties: {} });
+  });
+});
+
+describe('GET /docs', () => {
+  it('serves a self-contained page that renders /openapi.json', async () => {
+    const response = await fetch(`${server.base}/docs`);
+    const html = await response.text();
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(response.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
+    expect(html).toContain("fetch('openapi.json')");
+    expect(html).not.toMatch(/<(script|link)[^>]+(src|href)=/);
+  });
+});

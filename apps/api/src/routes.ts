@@ -1,0 +1,179 @@
+import { Readable } from 'node:stream';
+import {
+  type Caller,
+  CancelledError,
+  type DispatchOptions,
+  type HttpExposure,
+  type Mediator,
+  type MessageDescription,
+  type Request,
+  requestFromInput,
+  type StreamRequest,
+  TimeoutError,
+} from '@slicewise/mediator';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TokenStore } from './auth.js';
+import { HttpError, problemOf } from './problem.js';
+
+/** A request the API serves over HTTP: its description, and its declaration's HTTP exposure. */
+export interface ExposedRequest {
+  readonly description: MessageDescription;
+  readonly http: HttpExposure;
+}
+
+/** Options the generated routes share. */
+export interface RouteOptions {
+  readonly tokens: TokenStore;
+  /** Deadline of one dispatch in milliseconds; `TIMEOUT` (504) past it. */
+  readonly requestTimeout: number;
+}
+
+/** The requests of a composition that declare an HTTP exposure, in the order the mediator lists them. */
+export function exposedRequests(mediator: Mediator): ExposedRequest[] {
+  return mediator
+    .describe()
+    .filter((description) => description.kind !== 'notification' && description.declaration.http !== undefined)
+    .map((description) => ({ description, http: description.declaration.http as HttpExposure }));
+}
+
+/** `/users/{id}` → `/users/:id`. */
+export function toFastifyPath(path: string): string {
+  return path.replace(/\{([^}/]+)\}/g, ':$1');
+}
+
+const ndjsonType = 'application/x-ndjson';
+
+function mediaTypeOf(request: FastifyRequest): string | undefined {
+  return request.headers['content-type']?.split(';', 1)[0]?.trim().toLowerCase();
+}
+
+/**
+ * The raw input of a request: query, then the body's fields, then the path parameters (which win). An NDJSON
+ * body is not read here: it is handed to the slice as the input field `body`, the request's byte stream.
+ */
+function rawInput(request: FastifyRequest, http: HttpExposure): Record<string, unknown> {
+  const query = request.query as Record<string, unknown>;
+  const params = request.params as Record<string, unknown>;
+  const body = request.body;
+  if (http.body === 'ndjson') {
+    if (mediaTypeOf(request) !== ndjsonType) {
+      throw new HttpError(415, `${http.method} ${http.path} takes an ${ndjsonType} body`);
+    }
+    return { ...query, ...params, body };
+  }
+  if (body === undefined) return { ...query, ...params };
+  if (mediaTypeOf(request) !== 'application/json') {
+    throw new HttpError(415, `${http.method} ${http.path} takes an application/json body`);
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new HttpError(400, 'The request body must be a JSON object');
+  }
+  return { ...query, ...body, ...params };
+}
+
+/**
+ * Caller, cancellation and deadline of one dispatch: one AbortController, aborted with `CANCELLED` when the
+ * client goes away before the response is sent, or with `TIMEOUT` at the deadline (one timer, cleared when the
+ * response closes), and the request id as correlation id.
+ */
+function dispatchOptions(request: FastifyRequest, reply: FastifyReply, options: RouteOptions): DispatchOptions {
+  const caller = (request as AuthenticatedRequest)[callerKey];
+  const controller = new AbortController();
+  const response = reply.raw;
+  const deadline = setTimeout(
+    () => controller.abort(new TimeoutError(`The request ran past its ${options.requestTimeout} ms deadline`)),
+    options.requestTimeout,
+  );
+  response.once('close', () => {
+    clearTimeout(deadline);
+    if (!response.writableFinished) controller.abort(new CancelledError('The client closed the connection'));
+  });
+  const dispatch: DispatchOptions = { signal: controller.signal, correlationId: request.id };
+  return caller ? { ...dispatch, caller } : dispatch;
+}
+
+const callerKey = Symbol('slicewise.caller');
+type AuthenticatedRequest = FastifyRequest & { [callerKey]?: Caller };
+
+/**
+ * Authenticates before anything else of the request is read (a body from an unknown token is not even parsed):
+ * an unknown token or another scheme is `UNAUTHORIZED` (401); no header, no caller.
+ */
+function authenticateHook(tokens: TokenStore) {
+  return (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) => {
+    try {
+      (request as AuthenticatedRequest)[callerKey] = tokens.authenticate(request.headers.authorization);
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
+  };
+}
+
+/** NDJSON lines of a stream's items; a failure after the first item becomes a last `{"error": problem}` line. */
+async function* ndjsonLines(
+  first: IteratorResult<unknown>,
+  items: AsyncIterator<unknown>,
+  request: FastifyRequest,
+): AsyncGenerator<string> {
+  let next = first;
+  try {
+    while (!next.done) {
+      yield `${JSON.stringify(next.value)}\n`;
+      next = await items.next();
+    }
+  } catch (error) {
+    const problem = problemOf(error, request.url, request.id);
+    if (problem.status >= 500) request.log.error({ err: error }, 'stream failed');
+    else request.log.info({ code: problem.code }, 'stream ended with a problem');
+    yield `${JSON.stringify({ error: problem })}\n`;
+  } finally {
+    if (!next.done) await items.return?.();
+  }
+}
+
+/**
+ * Mounts every exposed request: parse (path, query, body) → send (or stream) through the mediator → serialize.
+ * Validation and authorization are the pipeline's; failures reach the server's one error handler.
+ */
+export function mountRequests(
+  app: FastifyInstance,
+  requests: readonly ExposedRequest[],
+  mediator: Mediator,
+  options: RouteOptions,
+): void {
+  const onRequest = authenticateHook(options.tokens);
+  for (const { description, http } of requests) {
+    const status = http.status ?? 200;
+    const url = toFastifyPath(http.path);
+    if (description.kind === 'stream') {
+      app.route({
+        method: http.method,
+        url,
+        onRequest,
+        handler: async (request, reply) => {
+          const message = requestFromInput(description.message, rawInput(request, http)) as StreamRequest<unknown>;
+          const items = mediator.stream(message, dispatchOptions(request, reply, options))[Symbol.asyncIterator]();
+          const first = await items.next();
+          reply.code(status).type(`${ndjsonType}; charset=utf-8`);
+          return reply.send(Readable.from(ndjsonLines(first, items, request)));
+        },
+      });
+      continue;
+    }
+    app.route({
+      method: http.method,
+      url,
+      onRequest,
+      handler: async (request, reply) => {
+        const message = requestFromInput(description.message, rawInput(request, http)) as Request<unknown>;
+        const result = await mediator.send(message, dispatchOptions(request, reply, options));
+        if (status === 204 || result === undefined) return reply.code(status === 200 ? 204 : status).send();
+        if (status !== 200) reply.code(status);
+        if (typeof result === 'string')
+          return reply.type('application/json; charset=utf-8').send(JSON.stringify(result));
+        return result;
+      },
+    });
+  }
+}
