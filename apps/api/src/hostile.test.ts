@@ -14,8 +14,8 @@ afterAll(async () => {
 
 /** Rows changed by the server's connection so far, and what the table holds. */
 function databaseState(): string {
-  const [changes] = server.host.db.query<{ n: number }>('SELECT total_changes() AS n');
-  const rows = server.host.db.query('SELECT * FROM accounts ORDER BY id');
+  const changes = server.host.db.query<{ n: number }>('SELECT total_changes() AS n').first();
+  const rows = server.host.db.query('SELECT * FROM accounts ORDER BY id').all();
   return JSON.stringify([changes?.n, rows]);
 }
 

@@ -68,6 +68,39 @@ describe('slicewise-api', () => {
     expect(lines.filter((line) => line.msg === 'request completed').every((line) => line.requestId)).toBe(true);
   });
 
+  it('serves the user slices: list, register with a token, get, deactivate, stats', async () => {
+    const dir = tempDir();
+    const token = 'test-token-0123456789abcdef';
+    const tokens = JSON.stringify({ [token]: { id: 'ada', permissions: ['users:write'] } });
+    const { child, base } = await start({ SLICEWISE_DB: join(dir, 'api.db'), SLICEWISE_TOKENS: tokens });
+    const write = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+    const register = (name: string, email: string, headers: Record<string, string> = write) =>
+      fetch(`${base}/users`, { method: 'POST', headers, body: JSON.stringify({ name, email }) });
+
+    const anonymous = await register('Eve', 'eve@example.com', { 'content-type': 'application/json' });
+    const alice = await register('  Alice ', 'Alice@Example.com');
+    const bob = await register('Bob', 'bob@example.com');
+    const again = await register('Alice Again', 'alice@example.com');
+    const bobId = ((await bob.json()) as { id: number }).id;
+    const deactivated = await fetch(`${base}/users/${bobId}/deactivate`, {
+      method: 'POST',
+      headers: { authorization: write.authorization },
+    });
+
+    expect(anonymous.status).toBe(401);
+    expect(alice.status).toBe(201);
+    expect(await alice.json()).toMatchObject({ name: 'Alice', email: 'alice@example.com', active: true });
+    expect(again.status).toBe(409);
+    expect(deactivated.status).toBe(200);
+    expect(await (await fetch(`${base}/users?active=true`)).json()).toEqual([
+      { id: 1, name: 'Alice', email: 'alice@example.com', active: true },
+    ]);
+    expect(await (await fetch(`${base}/users/${bobId}`)).json()).toMatchObject({ name: 'Bob', active: false });
+    expect((await fetch(`${base}/users/999`)).status).toBe(404);
+    expect(await (await fetch(`${base}/user-stats`)).json()).toMatchObject({ total: 2, active: 1 });
+    child.kill('SIGTERM');
+  });
+
   it('refuses to start with a clear message when the configuration is invalid', async () => {
     await expect(start({ PORT: 'eighty', REQUEST_TIMEOUT_MS: '-5' })).rejects.toThrow(
       /PORT must be a whole number from 0 to 65535[\s\S]*REQUEST_TIMEOUT_MS must be a whole number/,

@@ -42,7 +42,7 @@ describe('GET /openapi.json', () => {
     );
 
     expect(listed.sort()).toEqual(exposed.sort());
-    expect(listed.length).toBe(7);
+    expect(listed.length).toBe(14); // 7 fixture operations and the 7 of the user slices
   });
 
   it('describes path and query parameters from the input schema', () => {

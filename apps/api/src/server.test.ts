@@ -112,7 +112,7 @@ describe('POST /accounts (command with a JSON body, a permission and status 201)
 
     expect(response.status).toBe(201);
     expect(await response.json()).toEqual({ id: 4, handle: 'dave', email: 'dave@example.com', age: null });
-    expect(server.host.db.query('SELECT handle FROM accounts WHERE id = 4')).toEqual([{ handle: 'dave' }]);
+    expect(server.host.db.query('SELECT handle FROM accounts WHERE id = 4').all()).toEqual([{ handle: 'dave' }]);
   });
 
   it('answers 400 with per-field issues and writes nothing', async () => {
@@ -256,7 +256,7 @@ describe('POST /accounts/import (stream request with an NDJSON body)', () => {
       [4, 'invalid'],
       [5, 'created'],
     ]);
-    expect(server.host.db.query('SELECT handle FROM accounts WHERE id > 3 ORDER BY id')).toEqual([
+    expect(server.host.db.query('SELECT handle FROM accounts WHERE id > 3 ORDER BY id').all()).toEqual([
       { handle: 'erin' },
       { handle: 'frank' },
     ]);
@@ -290,7 +290,7 @@ describe('POST /accounts/import (stream request with an NDJSON body)', () => {
 describe('every generated route', () => {
   it('answers 401 problem+json with WWW-Authenticate for an unknown bearer token, before anything runs', async () => {
     const exposed = server.host.mediator.describe().flatMap((message) => message.declaration.http ?? []);
-    expect(exposed.length).toBe(7);
+    expect(exposed.length).toBe(14); // 7 fixture routes and the 7 of the user slices
 
     for (const http of exposed) {
       const withBody = ['POST', 'PUT', 'PATCH'].includes(http.method);
@@ -354,6 +354,13 @@ describe('routes that are not there', () => {
         'ImportAccounts',
         'ListAccounts',
         'WaitAWhile',
+        'ListUsers',
+        'GetUser',
+        'RegisterUser',
+        'DeactivateUser',
+        'ImportUsers',
+        'GetUserStats',
+        'RebuildUserStats',
       ].sort(),
     );
   });

@@ -43,6 +43,7 @@ export function unreadiness(host: Host): string | undefined {
     const recorded = new Set(
       host.db
         .query<{ set_name: string; name: string }>('SELECT set_name, name FROM _slicewise_migrations')
+        .all()
         .map((row) => `${row.set_name}/${row.name}`),
     );
     const missing = expected.filter((name) => !recorded.has(name));

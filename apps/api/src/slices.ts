@@ -1,5 +1,10 @@
-import { getActiveUsers } from '@slicewise/get-active-users';
+import { deactivateUser } from '@slicewise/deactivate-user';
+import { getUser } from '@slicewise/get-user';
+import { importUsers } from '@slicewise/import-users';
+import { listUsers } from '@slicewise/list-users';
 import type { Slice } from '@slicewise/mediator';
+import { registerUser } from '@slicewise/register-user';
+import { userStats } from '@slicewise/user-stats';
 
 /** The slices this API serves: the one list to change when a slice is added. */
-export const slices: readonly Slice[] = [getActiveUsers];
+export const slices: readonly Slice[] = [listUsers, getUser, registerUser, deactivateUser, importUsers, userStats];

@@ -12,7 +12,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHost } from '@slicewise/host';
-import { benchUsers } from './users-slice.js';
+import { users } from '@slicewise/users';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const duration = Number(process.env.BENCH_DURATION ?? 10);
@@ -47,7 +47,7 @@ interface Measure {
 }
 
 function seed(file: string): void {
-  const host = createHost({ slices: [benchUsers], database: file });
+  const host = createHost({ slices: [users], database: file });
   const insert = host.db.raw.prepare('INSERT INTO users (id, name, email, active) VALUES (?, ?, ?, ?)');
   host.db.raw.transaction(() => {
     for (let id = 1; id <= 10_000; id++) insert.run(id, `User ${id}`, `user${id}@example.com`, id % 5 === 0 ? 0 : 1);

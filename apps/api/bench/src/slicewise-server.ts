@@ -1,9 +1,8 @@
-/** The Slicewise API (the built app, its production start-up) serving the bench slice. */
+/** The Slicewise API: the built app's production start-up with the slices it really serves. */
 import 'reflect-metadata';
-import { startServer } from '@slicewise/api';
-import { benchUsers } from './users-slice.js';
+import { slices, startServer } from '@slicewise/api';
 
-startServer({ slices: [benchUsers] })
+startServer({ slices })
   .then(({ address }) => process.stdout.write(`listening at ${address}\n`))
   .catch((error: unknown) => {
     process.stderr.write(`${(error as Error).message}\n`);

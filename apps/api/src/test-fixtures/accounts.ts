@@ -149,9 +149,8 @@ export const observedAborts: { correlationId: string; reason: string }[] = [];
 const toDto = (row: AccountDto): AccountDto => ({ id: row.id, handle: row.handle, email: row.email, age: row.age });
 
 function insertAccount(db: Database, input: InputOf<typeof accountFields>): AccountDto {
-  const taken = db.query('SELECT 1 FROM accounts WHERE handle = ?', [input.handle]);
-  if (taken.length > 0)
-    throw new ConflictError(`The handle ${input.handle} is taken`, { details: { field: 'handle' } });
+  const taken = db.query('SELECT 1 FROM accounts WHERE handle = ?', [input.handle]).first();
+  if (taken) throw new ConflictError(`The handle ${input.handle} is taken`, { details: { field: 'handle' } });
   const { lastInsertRowid } = db.execute('INSERT INTO accounts (handle, email, age) VALUES (?, ?, ?)', [
     input.handle,
     input.email,
@@ -179,6 +178,7 @@ class ListAccountsHandler implements RequestHandler<ListAccounts> {
         'SELECT id, handle, email, age FROM accounts WHERE id > ? AND coalesce(age, 0) >= ? ORDER BY id LIMIT ?',
         [input.after, input.minAge ?? 0, input.limit],
       )
+      .all()
       .map(toDto);
   }
 }

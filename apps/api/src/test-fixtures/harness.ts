@@ -1,4 +1,5 @@
 /** Starts the API in-process on 127.0.0.1 with the fixture slices on a fresh database file, for tests. */
+import { getActiveUsers } from '@slicewise/get-active-users';
 import 'reflect-metadata';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,10 +29,13 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Starts a server composing the production slices plus the fixture slices. */
+/**
+ * Starts a server composing the production slices, the fixture slices, and get-active-users (a request with
+ * no HTTP exposure, which must not be mounted).
+ */
 export async function startTestServer(options: Partial<Omit<ServerOptions, 'host'>> = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'slicewise-api-test-'));
-  const host = createHost({ slices: [...slices, accounts], database: join(dir, 'api.db') });
+  const host = createHost({ slices: [...slices, getActiveUsers, accounts], database: join(dir, 'api.db') });
   const logs: Record<string, unknown>[] = [];
   const stream = new Writable({
     write(chunk, _encoding, done) {
