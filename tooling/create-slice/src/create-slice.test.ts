@@ -74,8 +74,8 @@ describe('pnpm new:slice', () => {
     );
     const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
     expect(manifest.peerDependencies).toEqual({
-      '@slicewise/mediator': 'workspace:^',
-      '@slicewise/db': 'workspace:^',
+      '@slicewise/mediator': 'workspace:>=0.1.0 <1.0.0',
+      '@slicewise/db': 'workspace:>=0.1.0 <1.0.0',
       typedi: '^0.10.0',
     });
 

@@ -28,8 +28,8 @@ export function packageJson(n) {
       zod: '4.6.7',
     },
     peerDependencies: {
-      '@slicewise/mediator': 'workspace:^',
-      '@slicewise/db': 'workspace:^',
+      '@slicewise/mediator': 'workspace:>=0.1.0 <1.0.0',
+      '@slicewise/db': 'workspace:>=0.1.0 <1.0.0',
       typedi: '^0.10.0',
     },
     devDependencies: {

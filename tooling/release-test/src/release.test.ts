@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copiesInLock, installedSlicewise, type ProbeSlice, writeOutsideHost } from './outside-host.js';
 import { addUser, type LocalRegistry, publishedVersions, startRegistry } from './registry.js';
-import { copyWorkspace, publishableVersions, run, shellEnv } from './workspace.js';
+import { copyWorkspace, publishableVersions, run, shellEnv, slicewisePeers } from './workspace.js';
 
 // The whole release story on a copy of this workspace: generate a second slice, publish every package to a
 // local verdaccio, install two slices in a host outside the workspace, release a patch of one slice through
@@ -86,6 +86,8 @@ describe('releasing slices to a registry', () => {
     expect(changed(before, after)).toEqual([probe.packageName]);
     expect(after[probe.packageName]).toBe('0.1.0');
     expect(Object.keys(after).filter((name) => name.startsWith('@slicewise/')).length).toBeGreaterThanOrEqual(6);
+    // Minor releases of the mediator, db and shared models stay inside the slices' peer ranges: no slice went 1.0.
+    expect(Object.entries(after).filter(([, version]) => !version.startsWith('0.'))).toEqual([]);
     const published = await registryContents();
     expect(published).toEqual(Object.fromEntries(Object.entries(after).map(([name, version]) => [name, [version]])));
   });
@@ -108,7 +110,10 @@ describe('releasing slices to a registry', () => {
     const installed = installedSlicewise(hostDir);
     const answer = hostAnswer();
 
-    const expected = Object.fromEntries([...wanted, '@slicewise/errors'].sort().map((name) => [name, versions[name]]));
+    const peers = slicewisePeers(work, wanted); // e.g. @slicewise/users, the model get-active-users requires
+    const expected = Object.fromEntries(
+      [...wanted, ...peers, '@slicewise/errors'].sort().map((name) => [name, versions[name]]),
+    );
     expect(installed.modules).toEqual(expected);
     expect(installed.lock).toEqual(expected);
     for (const singleton of ['@slicewise/mediator', '@slicewise/db', 'typedi', 'reflect-metadata', 'better-sqlite3']) {

@@ -55,6 +55,26 @@ export function publishableVersions(root: string): Record<string, string> {
   return versions;
 }
 
+/** The @slicewise packages the given packages take as peer dependencies (npm installs them with them). */
+export function slicewisePeers(root: string, names: readonly string[]): string[] {
+  const peers = new Set<string>();
+  for (const folder of ['packages', 'features']) {
+    for (const name of readdirSync(join(root, folder))) {
+      const file = join(root, folder, name, 'package.json');
+      if (!existsSync(file)) continue;
+      const manifest = JSON.parse(readFileSync(file, 'utf8')) as {
+        name: string;
+        peerDependencies?: Record<string, string>;
+      };
+      if (!names.includes(manifest.name)) continue;
+      for (const peer of Object.keys(manifest.peerDependencies ?? {})) {
+        if (peer.startsWith('@slicewise/') && !names.includes(peer)) peers.add(peer);
+      }
+    }
+  }
+  return [...peers];
+}
+
 /** The folder names under features/: the slices. */
 export function sliceFolders(root: string): string[] {
   return readdirSync(join(root, 'features')).filter((name) => existsSync(join(root, 'features', name, 'package.json')));
