@@ -1,6 +1,6 @@
 import { Database } from '@slicewise/db';
 import { declareRequest, type InputOf, Query, type RequestHandler } from '@slicewise/mediator';
-import { toUserDto, type UserDto, type UserRow } from '@slicewise/users';
+import { toUserDto, type UserDto, type UserRow, userDtoColumns } from '@slicewise/users';
 import { Service } from 'typedi';
 import { z } from 'zod';
 
@@ -56,7 +56,7 @@ export class GetActiveUsersHandler implements RequestHandler<GetActiveUsers> {
     const paging = input.limit === undefined && input.offset === 0 ? {} : { limit: input.limit, offset: input.offset };
     return this.db
       .table<UserRow>('users')
-      .rowsWhere('active = ?', [1], { orderBy: 'id', ...paging })
+      .rowsWhere('active = ?', [1], { select: userDtoColumns, orderBy: 'id', ...paging })
       .map(toUserDto);
   }
 }

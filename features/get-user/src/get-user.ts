@@ -1,6 +1,6 @@
 import { Database } from '@slicewise/db';
 import { declareRequest, type InputOf, NotFoundError, Query, type RequestHandler } from '@slicewise/mediator';
-import { toUserDto, type UserDto, type UserRow, userIdSchema } from '@slicewise/users';
+import { toUserDto, type UserDto, type UserRow, userDtoColumns, userIdSchema } from '@slicewise/users';
 import { Service } from 'typedi';
 import { z } from 'zod';
 
@@ -29,7 +29,7 @@ export class GetUserHandler implements RequestHandler<GetUser> {
   constructor(private readonly db: Database) {}
 
   handle({ input }: GetUser): UserDto {
-    const [row] = this.db.table<UserRow>('users').rowsWhere('id = ?', [input.id]);
+    const [row] = this.db.table<UserRow>('users').rowsWhere('id = ?', [input.id], { select: userDtoColumns });
     if (!row) throw new NotFoundError(`No user has id ${input.id}`, { details: { id: input.id } });
     return toUserDto(row);
   }

@@ -1,6 +1,6 @@
 import { Database } from '@slicewise/db';
 import { declareRequest, type InputOf, Query, type RequestHandler } from '@slicewise/mediator';
-import { toUserDto, type UserDto, type UserRow } from '@slicewise/users';
+import { toUserDto, type UserDto, type UserRow, userDtoColumns } from '@slicewise/users';
 import { Service } from 'typedi';
 import { z } from 'zod';
 
@@ -57,7 +57,7 @@ export class ListUsersHandler implements RequestHandler<ListUsers> {
   constructor(private readonly db: Database) {}
 
   handle({ input }: ListUsers): UserDto[] {
-    const page = { orderBy: 'id', limit: input.limit, offset: input.offset };
+    const page = { select: userDtoColumns, orderBy: 'id', limit: input.limit, offset: input.offset };
     const table = this.db.table<UserRow>('users');
     const rows =
       input.active === undefined

@@ -19,6 +19,7 @@ export {
   toUserDto,
   type UserDto,
   type UserRow,
+  userDtoColumns,
   userEmailSchema,
   userIdSchema,
   userNameSchema,

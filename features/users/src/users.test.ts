@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Database, migrate } from '@slicewise/db';
 import { createHost } from '@slicewise/host';
 import { describe, expect, it } from 'vitest';
-import { newUserSchema, toUserDto, userIdSchema, users } from './index.js';
+import { newUserSchema, toUserDto, type UserRow, userIdSchema, users } from './index.js';
 
 describe('users', () => {
   it('creates the users table when composed alone', () => {
@@ -75,8 +75,7 @@ describe('userIdSchema', () => {
 
 describe('toUserDto', () => {
   it('turns the active flag into a boolean and drops created_at', () => {
-    expect(toUserDto({ id: 1, name: 'A', email: 'a@x.io', active: 0, created_at: '2026-01-01T00:00:00.000Z' })).toEqual(
-      { id: 1, name: 'A', email: 'a@x.io', active: false },
-    );
+    const row: UserRow = { id: 1, name: 'A', email: 'a@x.io', active: 0, created_at: '2026-01-01T00:00:00.000Z' };
+    expect(toUserDto(row)).toEqual({ id: 1, name: 'A', email: 'a@x.io', active: false });
   });
 });
