@@ -2,7 +2,7 @@
 // one chunk per lazily imported slice, instead of ~150 ES modules (zod alone is ~100) resolved and read one
 // by one. Everything but Node built-ins and the better-sqlite3 native addon is bundled, so the CLI holds
 // exactly one copy of typedi, the mediator and each slice. Decorators were already compiled by tsc.
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rolldown } from 'rolldown';
@@ -28,5 +28,6 @@ const bundle = await rolldown({
   plugins: [inlineOwnPackageJson],
   logLevel: 'warn',
 });
+rmSync(resolve(root, 'dist/bundle'), { recursive: true, force: true }); // no stale chunks of earlier builds
 await bundle.write({ dir: resolve(root, 'dist/bundle'), format: 'esm', chunkFileNames: '[name]-[hash].js' });
 await bundle.close();
