@@ -1,18 +1,23 @@
-import {
-  type Context as OtelContext,
-  context as otelContext,
-  ProxyTracerProvider,
-  type Span,
-  SpanKind,
-  SpanStatusCode,
-  type Tracer,
-  trace,
-} from '@opentelemetry/api';
+import { createRequire } from 'node:module';
+import type * as OtelApi from '@opentelemetry/api';
+import type { Context as OtelContext, Span, Tracer } from '@opentelemetry/api';
 
 /** The instrumentation scope name of the spans the mediator starts. */
 export const tracerName = '@slicewise/mediator';
 
-const noopProvider = new ProxyTracerProvider().getDelegate();
+/** Where `@opentelemetry/api` 1.x keeps what was registered globally (a tracer provider under `trace`). */
+const otelGlobal = Symbol.for('opentelemetry.js.api.1');
+
+let loaded: typeof OtelApi | undefined;
+
+/**
+ * `@opentelemetry/api`, loaded on first use: a host that registers no tracer provider (the CLI, most tests)
+ * never pays for loading it. Its global state is shared by every copy of the API, so this sees the SDK's provider.
+ */
+function otel(): typeof OtelApi {
+  loaded ??= createRequire(import.meta.url)('@opentelemetry/api') as typeof OtelApi;
+  return loaded;
+}
 
 /**
  * The tracer a mediator uses: the one given, none when `false`, else the global one, unless no tracer
@@ -21,9 +26,12 @@ const noopProvider = new ProxyTracerProvider().getDelegate();
 export function resolveTracer(option: Tracer | false | undefined): Tracer | undefined {
   if (option === false) return undefined;
   if (option) return option;
+  const registered = (globalThis as { [otelGlobal]?: { trace?: unknown } })[otelGlobal]?.trace;
+  if (registered === undefined) return undefined;
+  const { ProxyTracerProvider, trace } = otel();
   const provider = trace.getTracerProvider();
   const delegate = provider instanceof ProxyTracerProvider ? provider.getDelegate() : provider;
-  return delegate === noopProvider ? undefined : trace.getTracer(tracerName);
+  return delegate === new ProxyTracerProvider().getDelegate() ? undefined : trace.getTracer(tracerName);
 }
 
 /** What a dispatch span describes, following the OpenTelemetry messaging semantic conventions. */
@@ -41,6 +49,7 @@ export function startDispatchSpan(
   target: SpanTarget,
   parent: Span | undefined,
 ): { span: Span; context: OtelContext } {
+  const { context: otelContext, SpanKind, trace } = otel();
   const base = parent ? trace.setSpan(otelContext.active(), parent) : otelContext.active();
   const span = tracer.startSpan(
     `${target.operation} ${target.name}`,
@@ -63,7 +72,7 @@ export function startDispatchSpan(
 
 /** Runs `work` with the span's context active (for spans the handler starts itself). */
 export function withSpan<T>(context: OtelContext, work: () => T): T {
-  return otelContext.with(context, work);
+  return otel().context.with(context, work);
 }
 
 /** Ends a span as a failure: records the exception and sets the error status. */
@@ -73,6 +82,6 @@ export function failSpan(span: Span, error: unknown): void {
   const code = (error as { code?: unknown })?.code;
   if (typeof code === 'string') span.setAttribute('error.type', code);
   else span.setAttribute('error.type', exception.name);
-  span.setStatus({ code: SpanStatusCode.ERROR, message: exception.message });
+  span.setStatus({ code: otel().SpanStatusCode.ERROR, message: exception.message });
   span.end();
 }
