@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { appliedMigrations } from '@slicewise/db';
 import type { Host } from '@slicewise/host';
 import { isSlicewiseError } from '@slicewise/mediator';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
@@ -31,7 +32,7 @@ const methods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as 
 /** Why the host cannot serve yet (database unreachable, a migration not recorded), or undefined when ready. */
 export function unreadiness(host: Host): string | undefined {
   try {
-    host.db.query('SELECT 1');
+    host.db.query('SELECT 1').first(); // query() is lazy: first() really runs it
   } catch {
     return 'The database is not reachable';
   }
@@ -40,12 +41,7 @@ export function unreadiness(host: Host): string | undefined {
   );
   if (expected.length === 0) return undefined;
   try {
-    const recorded = new Set(
-      host.db
-        .query<{ set_name: string; name: string }>('SELECT set_name, name FROM _slicewise_migrations')
-        .all()
-        .map((row) => `${row.set_name}/${row.name}`),
-    );
+    const recorded = new Set(appliedMigrations(host.db).map((row) => `${row.set}/${row.name}`));
     const missing = expected.filter((name) => !recorded.has(name));
     return missing.length === 0 ? undefined : `Migrations not applied: ${missing.join(', ')}`;
   } catch {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { Database } from '@slicewise/db';
+import { Database, Migrations } from '@slicewise/db';
 import { CancelledError, declarationOf, ValidationError } from '@slicewise/mediator';
 import type { UserRow } from '@slicewise/users';
 import { type CliCommand, localAdmin } from './commands.js';
@@ -8,8 +8,6 @@ import { exitCodes } from './exit-codes.js';
 import type { Field } from './fields.js';
 import { formatCount, writeJson, writeTable } from './output.js';
 import { ProgressReporter } from './progress.js';
-
-const ledger = '_slicewise_migrations';
 
 function option(key: string, type: Field['type'], description: string, extra: Partial<Field> = {}): Field {
   return { key, flag: key, type, required: false, description, ...extra };
@@ -49,36 +47,33 @@ const dbMigrate: CliCommand = {
         );
       return 0;
     }
-    // Plain SQL on the ledger until @slicewise/db offers applied()/pending(); opened read-only, created never.
+    // The database is opened read-only, and never created: a missing file has every migration pending.
     const { mediator } = await context.describeAll();
-    const recorded = new Map<string, string>();
-    if (existsSync(context.database)) {
-      const db = new Database(context.database, { readonly: true });
-      try {
-        if (db.tableNames().includes(ledger)) {
-          for (const row of db.query<{ set_name: string; name: string; applied_at: string }>(
-            `SELECT set_name, name, applied_at FROM ${ledger} ORDER BY applied_at, set_name, name`,
-          )) {
-            recorded.set(`${row.set_name}\u0000${row.name}`, row.applied_at);
-          }
-        }
-      } finally {
-        db.close();
-      }
+    const db = existsSync(context.database) ? new Database(context.database, { readonly: true }) : undefined;
+    let rows: { slice: string; migration: string; status: string; appliedAt: string | null }[];
+    try {
+      rows = mediator.slices.flatMap((slice) => {
+        const set = new Migrations(slice.name, slice.migrations ?? []);
+        const statuses = db
+          ? set.status(db)
+          : (slice.migrations ?? []).map(({ name }) => ({ name, status: 'pending' }));
+        return statuses.map((entry) => ({
+          slice: slice.name,
+          migration: entry.name,
+          status: entry.status,
+          appliedAt: ('appliedAt' in entry && entry.appliedAt) || null,
+        }));
+      });
+    } finally {
+      db?.close();
     }
-    const rows = mediator.slices.flatMap((slice) =>
-      (slice.migrations ?? []).map((migration) => {
-        const appliedAt = recorded.get(`${slice.name}\u0000${migration.name}`) ?? null;
-        return { slice: slice.name, migration: migration.name, status: appliedAt ? 'applied' : 'pending', appliedAt };
-      }),
-    );
     if (context.json) writeJson(context.stdout, rows);
     else {
       writeTable(
         context.stdout,
         rows.map((row) => ({
           ...row,
-          status: row.status === 'applied' ? context.colors.green(row.status) : context.colors.yellow(row.status),
+          status: row.status === 'applied' ? context.colors.green(row.status) : context.colors.yellow(row.status), // pending or edited
         })),
         context.colors,
         ['slice', 'migration', 'status', 'appliedAt'],
