@@ -12,6 +12,8 @@ export function slicewiseVitestConfig(overrides = {}) {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       typecheck: { enabled: true, include: ['src/**/*.test-d.ts'] },
       testTimeout: 20_000,
+      // Hooks start servers, copy workspaces and delete them again; a loaded 2-core CI machine is slow at that.
+      hookTimeout: 60_000,
       ...overrides.test,
     },
   });
