@@ -72,24 +72,31 @@ function rawInput(request: FastifyRequest, http: HttpExposure): Record<string, u
 }
 
 /**
- * Caller, cancellation and deadline of one dispatch: one AbortController, aborted with `CANCELLED` when the
- * client goes away before the response is sent, or with `TIMEOUT` at the deadline (one timer, cleared when the
- * response closes), and the request id as correlation id.
+ * Caller, cancellation and deadline of one dispatch, with the request id as correlation id. The signal is made
+ * only when the dispatch first needs one (most requests finish synchronously on SQLite and never do): one
+ * AbortController, aborted with `CANCELLED` when the client goes away before the response is sent, or with
+ * `TIMEOUT` at the deadline (one timer, cleared when the response closes).
  */
 function dispatchOptions(request: FastifyRequest, reply: FastifyReply, options: RouteOptions): DispatchOptions {
   const caller = (request as AuthenticatedRequest)[callerKey];
-  const controller = new AbortController();
   const response = reply.raw;
-  const deadline = setTimeout(
-    () => controller.abort(new TimeoutError(`The request ran past its ${options.requestTimeout} ms deadline`)),
-    options.requestTimeout,
-  );
-  response.once('close', () => {
-    clearTimeout(deadline);
-    if (!response.writableFinished) controller.abort(new CancelledError('The client closed the connection'));
-  });
-  const dispatch: DispatchOptions = { signal: controller.signal, correlationId: request.id };
-  return caller ? { ...dispatch, caller } : dispatch;
+  const signal = (): AbortSignal => {
+    const controller = new AbortController();
+    if (response.destroyed && !response.writableFinished) {
+      controller.abort(new CancelledError('The client closed the connection'));
+      return controller.signal;
+    }
+    const deadline = setTimeout(
+      () => controller.abort(new TimeoutError(`The request ran past its ${options.requestTimeout} ms deadline`)),
+      options.requestTimeout,
+    );
+    response.once('close', () => {
+      clearTimeout(deadline);
+      if (!response.writableFinished) controller.abort(new CancelledError('The client closed the connection'));
+    });
+    return controller.signal;
+  };
+  return caller ? { signal, correlationId: request.id, caller } : { signal, correlationId: request.id };
 }
 
 const callerKey = Symbol('slicewise.caller');

@@ -8,11 +8,15 @@ export function abortError(signal: AbortSignal): Error {
   return new CancelledError('The caller cancelled the dispatch', { cause: reason });
 }
 
-/** The signal of one dispatch: the caller's, the deadline's, or both. */
-export function dispatchSignal(signal: AbortSignal | undefined, timeout: number | undefined): AbortSignal | undefined {
+/** The signal of one dispatch: the caller's (made lazily when it is a function), the deadline's, or both. */
+export function dispatchSignal(
+  signal: AbortSignal | (() => AbortSignal) | undefined,
+  timeout: number | undefined,
+): AbortSignal | (() => AbortSignal) | undefined {
   if (timeout === undefined) return signal;
-  const deadline = AbortSignal.timeout(timeout);
-  return signal ? AbortSignal.any([signal, deadline]) : deadline;
+  const deadline = AbortSignal.timeout(timeout); // the deadline runs from the start: no lazy signal then
+  const given = typeof signal === 'function' ? signal() : signal;
+  return given ? AbortSignal.any([given, deadline]) : deadline;
 }
 
 const ignore = (): void => undefined;

@@ -4,6 +4,7 @@ import type { Behavior } from './behavior.js';
 import type { DispatchContext } from './context.js';
 import { declarationOf } from './declaration.js';
 import type { Message, MessageClass } from './messages.js';
+import type { Guard } from './pipeline.js';
 
 function checkCaller(request: Message, context: DispatchContext): void {
   const required = declarationOf(request.constructor as MessageClass).permissions ?? [];
@@ -23,9 +24,10 @@ function checkCaller(request: Message, context: DispatchContext): void {
  * Enforces a request's declared `permissions` before anything else in the slice runs: no caller is
  * `UNAUTHORIZED`, a caller without a permission is `FORBIDDEN`. Requests that declare none are open.
  */
-export const authorization: Behavior = {
+export const authorization: Behavior & { readonly guard: Guard } = {
   name: 'authorization',
   appliesTo: (messageClass) => (declarationOf(messageClass).permissions ?? []).length > 0,
+  guard: checkCaller,
   async handle(request, context, next) {
     checkCaller(request, context);
     return next();
@@ -44,25 +46,35 @@ function toIssue(issue: StandardSchemaV1.Issue): ValidationIssue {
   return { path, message: issue.message };
 }
 
-async function validateInput(request: Message): Promise<void> {
+function invalid(request: Message, issues: readonly StandardSchemaV1.Issue[]): ValidationError {
+  const fields = issues.map(toIssue);
+  const summary = fields.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`).join('; ');
+  return new ValidationError(`Invalid ${request.constructor.name}: ${summary}`, fields);
+}
+
+/**
+ * Validates the request's `input` and replaces it with the schema's output. Synchronous when the schema validates
+ * synchronously (zod without async refinements does), so a pipeline of synchronous parts never awaits.
+ */
+function validateInput(request: Message): void | Promise<void> {
   const schema = declarationOf(request.constructor as MessageClass).input as StandardSchemaV1;
   const holder = request as unknown as { input: unknown };
-  const result = await schema['~standard'].validate(holder.input);
-  if (result.issues) {
-    const issues = result.issues.map(toIssue);
-    const summary = issues.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`).join('; ');
-    throw new ValidationError(`Invalid ${request.constructor.name}: ${summary}`, issues);
-  }
-  holder.input = result.value;
+  const apply = (result: StandardSchemaV1.Result<unknown>): void => {
+    if (result.issues) throw invalid(request, result.issues);
+    holder.input = result.value;
+  };
+  const result = schema['~standard'].validate(holder.input);
+  return 'then' in result ? result.then(apply) : apply(result);
 }
 
 /**
  * Validates a request's `input` against its declared Standard Schema (zod, valibot, arktype…) and replaces it
  * with the schema's output (trimmed, coerced, defaulted). Failures are `VALIDATION` errors with one issue per field.
  */
-export const validation: Behavior = {
+export const validation: Behavior & { readonly guard: Guard } = {
   name: 'validation',
   appliesTo: (messageClass) => declarationOf(messageClass).input !== undefined,
+  guard: validateInput,
   async handle(request, _context, next) {
     await validateInput(request);
     return next();

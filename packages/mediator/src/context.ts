@@ -11,8 +11,13 @@ export interface Caller {
 
 /** What the caller hands to one dispatch. */
 export interface DispatchOptions {
-  /** Cancels the dispatch: it rejects with a `CANCELLED` error and handlers see the signal. */
-  signal?: AbortSignal;
+  /**
+   * Cancels the dispatch: it rejects with a `CANCELLED` error and handlers see the signal. A function that makes
+   * the signal is called only when the dispatch first needs one: when the pipeline goes asynchronous (to race it)
+   * or a handler reads `context.signal`. A transport whose requests mostly finish synchronously (SQLite reads)
+   * then makes no AbortController, timer or listener for them. Until it is made, nothing can abort the dispatch.
+   */
+  signal?: AbortSignal | (() => AbortSignal);
   /** Milliseconds before the dispatch rejects with a `TIMEOUT` error (and its signal aborts). */
   timeout?: number;
   /** The authenticated caller, if any. */

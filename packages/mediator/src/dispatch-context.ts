@@ -26,7 +26,10 @@ export const neverAborted: AbortSignal = new AbortController().signal;
  */
 export class Context implements DispatchContext {
   readonly #runtime: Runtime;
-  readonly signal: AbortSignal;
+  /** The outermost context's signal once it exists; a nested context asks its root. */
+  #signal: AbortSignal | undefined;
+  /** Makes the signal the first time it is needed (see `DispatchOptions.signal`). */
+  #makeSignal: (() => AbortSignal) | undefined;
   readonly caller: Caller | undefined;
   readonly values: ReadonlyMap<string, unknown>;
   #correlationId: string | undefined;
@@ -41,14 +44,15 @@ export class Context implements DispatchContext {
 
   constructor(
     runtime: Runtime,
-    signal: AbortSignal,
+    signal: AbortSignal | (() => AbortSignal),
     caller: Caller | undefined,
     values: ReadonlyMap<string, unknown>,
     correlationId: string | undefined,
     root: Context | undefined,
   ) {
     this.#runtime = runtime;
-    this.signal = signal;
+    if (typeof signal === 'function') this.#makeSignal = signal;
+    else this.#signal = signal;
     this.caller = caller;
     this.values = values;
     this.#correlationId = correlationId;
@@ -58,9 +62,35 @@ export class Context implements DispatchContext {
     this.#scope = undefined;
   }
 
-  /** A context for a dispatch nested in this one. */
+  /** The dispatch's signal, made now if it was given as a function and nothing needed it yet. */
+  get signal(): AbortSignal {
+    if (this.root !== this) return this.root.signal;
+    if (this.#signal === undefined) {
+      const make = this.#makeSignal as () => AbortSignal;
+      this.#makeSignal = undefined;
+      try {
+        this.#signal = make();
+      } catch (error) {
+        this.#signal = AbortSignal.abort(error); // the dispatch then ends CANCELLED, with the failure as cause
+      }
+    }
+    return this.#signal;
+  }
+
+  /** The signal if it exists (a signal given as a function may not be made yet), without making it. */
+  get existingSignal(): AbortSignal | undefined {
+    return this.root === this ? this.#signal : this.root.existingSignal;
+  }
+
+  /** Whether the dispatch can be aborted at all: it was given a signal, made yet or not. */
+  get abortable(): boolean {
+    if (this.root !== this) return this.root.abortable;
+    return this.#makeSignal !== undefined || this.#signal !== neverAborted;
+  }
+
+  /** A context for a dispatch nested in this one: it shares this one's signal, made or not. */
   child(): Context {
-    const child = new Context(this.#runtime, this.signal, this.caller, this.values, this.correlationId, this.root);
+    const child = new Context(this.#runtime, neverAborted, this.caller, this.values, this.correlationId, this.root);
     child.parentSpan = this.span;
     return child;
   }

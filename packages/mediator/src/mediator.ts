@@ -140,25 +140,38 @@ export class Mediator implements Sender, Publisher {
   #send(request: Request<unknown>, route: Route<RequestInvoker> | undefined, context: Context): Promise<unknown> {
     if (this.#listeners.length > 0) this.#tell({ operation: 'send', message: request, context });
     const span = this.#span('send', request, route?.slice, context);
-    const signal = context.signal;
-    let work: Promise<unknown>;
-    if (route === undefined) work = Promise.reject(new MissingHandlerError(request.constructor.name));
-    else if (signal.aborted) work = Promise.reject(abortError(signal));
-    else if (span) work = withSpan(span.context, () => invokeSafely(route.invoke, request, context));
-    else work = invokeSafely(route.invoke, request, context);
-    return this.#settle(work, 'send', request, context, span?.span);
+    const signal = context.existingSignal;
+    if (route === undefined) {
+      return this.#settle(
+        Promise.reject(new MissingHandlerError(request.constructor.name)),
+        'send',
+        request,
+        context,
+        span?.span,
+      );
+    }
+    if (signal?.aborted) return this.#settle(Promise.reject(abortError(signal)), 'send', request, context, span?.span);
+    let outcome: unknown;
+    try {
+      outcome = span ? withSpan(span.context, () => route.invoke(request, context)) : route.invoke(request, context);
+    } catch (error) {
+      return this.#settle(Promise.reject(error), 'send', request, context, span?.span);
+    }
+    // A pipeline that returned its value without a promise never gave the signal a chance: nothing to race.
+    if (!isThenable(outcome)) return this.#settle(Promise.resolve(outcome), 'send', request, context, span?.span);
+    return this.#settle(Promise.resolve(outcome), 'send', request, context, span?.span, true);
   }
 
   #publish(notification: Notification, context: Context, strategy: PublishStrategy | undefined): Promise<void> {
     if (this.#listeners.length > 0) this.#tell({ operation: 'publish', message: notification, context });
     const span = this.#span('publish', notification, undefined, context);
     const handlers = this.#composition.notificationHandlers.get(notification.constructor as MessageClass) ?? [];
-    const signal = context.signal;
+    const signal = context.existingSignal;
     const run = () => runHandlers(handlers, notification, context, strategy ?? this.#publishStrategy);
     let work: Promise<void>;
-    if (signal.aborted) work = Promise.reject(abortError(signal));
+    if (signal?.aborted) work = Promise.reject(abortError(signal));
     else work = span ? withSpan(span.context, run) : run();
-    return this.#settle(work, 'publish', notification, context, span?.span);
+    return this.#settle(work, 'publish', notification, context, span?.span, true);
   }
 
   #stream(request: StreamRequest<unknown>, context: Context): AsyncIterable<unknown> {
@@ -167,14 +180,24 @@ export class Mediator implements Sender, Publisher {
     if (this.#listeners.length > 0) this.#tell({ operation: 'stream', message: request, context });
     const run = () => route.invoke(request, context);
     const ownsScope = context.root === context && this.#scopes;
-    if (!this.#onError && !this.#tracer && !ownsScope && context.signal === neverAborted) return run();
+    if (!this.#onError && !this.#tracer && !ownsScope && !context.abortable) return run();
     const span = this.#span('stream', request, route.slice, context);
     const fail = (error: unknown) => this.#hook(error, 'stream', request, context);
     return guardStream(run, { context, span: span?.span, spanContext: span?.context, fail, ownsScope });
   }
 
-  /** Disposes the scope (outermost dispatch), races the signal, applies the error hook, ends the span. */
-  #settle<T>(work: Promise<T>, operation: Operation, message: Message, context: Context, span: Span | undefined) {
+  /**
+   * Disposes the scope (outermost dispatch), races the signal when the work was still `pending` as it started,
+   * applies the error hook, ends the span.
+   */
+  #settle<T>(
+    work: Promise<T>,
+    operation: Operation,
+    message: Message,
+    context: Context,
+    span: Span | undefined,
+    pending = false,
+  ) {
     if (this.#scopes && context.root === context) {
       work = work.then(
         (value) => {
@@ -191,7 +214,7 @@ export class Mediator implements Sender, Publisher {
         },
       );
     }
-    if (context.signal !== neverAborted) work = raceAbort(context.signal, work);
+    if (pending && context.abortable) work = raceAbort(context.signal, work);
     if (this.#onError) {
       work = work.catch((error: unknown) => Promise.reject(this.#hook(error, operation, message, context)));
     }
@@ -231,13 +254,8 @@ export class Mediator implements Sender, Publisher {
   }
 }
 
-function invokeSafely(invoke: RequestInvoker, request: Request<unknown>, context: Context): Promise<unknown> {
-  try {
-    return Promise.resolve(invoke(request, context));
-  } catch (error) {
-    return Promise.reject(error);
-  }
-}
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  typeof (value as PromiseLike<unknown> | null | undefined)?.then === 'function';
 
 /**
  * Composes slices (and the slices they require) into a mediator. Fails at once, naming the request and the

@@ -3,17 +3,29 @@ import type { DispatchContext } from './context.js';
 import type { RequestHandler, StreamHandler } from './handler.js';
 import type { Message } from './messages.js';
 
-/** A request's handler with its behaviors around it, composed once at start-up. */
+/**
+ * A request's handler with its behaviors around it, composed once at start-up. It returns the response, or a
+ * promise of it: a pipeline whose every part is synchronous (guards that pass at once, a synchronous handler, no
+ * wrapping behavior) returns the value itself, so the dispatch never waits a tick.
+ */
 export type RequestInvoker = (request: Message, context: DispatchContext) => unknown;
 
 /** A stream request's handler with its behaviors around it. */
 export type StreamInvoker = (request: Message, context: DispatchContext) => AsyncIterable<unknown>;
 
-type SettledInvoker = (request: Message, context: DispatchContext) => Promise<unknown>;
+/**
+ * A check that runs at its place in the pipeline before the rest of it, without wrapping it (the built-in
+ * authorization and validation): it returns nothing when it passes at once, a promise when it must wait, and
+ * throws to refuse.
+ */
+export type Guard = (request: Message, context: DispatchContext) => void | Promise<void>;
 
-function settleHandler(handler: RequestHandler<never>, request: Message, context: DispatchContext): Promise<unknown> {
+const guardOf = (behavior: object): Guard | undefined => (behavior as { guard?: Guard }).guard;
+
+/** The rest of the pipeline as a promise, as a behavior's `next` promises: a synchronous throw becomes a rejection. */
+function settle(invoke: RequestInvoker, request: Message, context: DispatchContext): Promise<unknown> {
   try {
-    return Promise.resolve(handler.handle(request as never, context));
+    return Promise.resolve(invoke(request, context));
   } catch (error) {
     return Promise.reject(error);
   }
@@ -21,19 +33,21 @@ function settleHandler(handler: RequestHandler<never>, request: Message, context
 
 /**
  * Nests behaviors around a request handler, the first outermost. With no behaviors it is the handler itself.
- * Only the handler's result is settled into a promise for the innermost `next`: behaviors already return one (a
+ * Guards run in place and add no promise; only a wrapping behavior's `next` settles the rest into one (a
  * synchronous throw from a behavior still becomes a rejection, in its async caller or in `send`).
  */
 export function composeRequest(behaviors: readonly Behavior[], handler: RequestHandler<never>): RequestInvoker {
-  const handle: RequestInvoker = (request, context) => handler.handle(request as never, context);
-  if (behaviors.length === 0) return handle;
-  const innermost = behaviors[behaviors.length - 1] as Required<Pick<Behavior, 'handle'>>;
-  let invoke: SettledInvoker = (request, context) =>
-    innermost.handle(request, context, () => settleHandler(handler, request, context));
-  for (let i = behaviors.length - 2; i >= 0; i--) {
+  let invoke: RequestInvoker = (request, context) => handler.handle(request as never, context);
+  for (let i = behaviors.length - 1; i >= 0; i--) {
     const behavior = behaviors[i] as Required<Pick<Behavior, 'handle'>>;
     const inner = invoke;
-    invoke = (request, context) => behavior.handle(request, context, () => inner(request, context));
+    const guard = guardOf(behavior);
+    invoke = guard
+      ? (request, context) => {
+          const waiting = guard(request, context);
+          return waiting === undefined ? inner(request, context) : waiting.then(() => inner(request, context));
+        }
+      : (request, context) => behavior.handle(request, context, () => settle(inner, request, context));
   }
   return invoke;
 }
