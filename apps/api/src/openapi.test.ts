@@ -48,7 +48,7 @@ describe('GET /openapi.json', () => {
     );
 
     expect(listed.sort()).toEqual(exposed.sort());
-    expect(listed.length).toBe(14); // 7 fixture operations and the 7 of the user slices
+    expect(listed.length).toBe(16); // 9 fixture operations and the 7 of the user slices
   });
 
   it('describes path and query parameters from the input schema', () => {
