@@ -1,6 +1,6 @@
 export { parseTokens, type TokenGrant, TokenStore } from './auth.js';
 export { type ApiConfig, readConfig } from './config.js';
-export { inputJsonSchema, type OpenApiInfo, openApiDocument } from './openapi.js';
+export { inputJsonSchema, type OpenApiInfo, openApiDocument, outputJsonSchema } from './openapi.js';
 export { HttpError, httpStatus, type Problem, problemContentType } from './problem.js';
 export { type ExposedRequest, exposedRequests, toFastifyPath } from './routes.js';
 export { buildServer, type ServerOptions, unreadiness } from './server.js';

@@ -22,6 +22,12 @@ function operation(doc: OpenAPIV3_1.Document, path: string, method: string): Ope
   return found;
 }
 
+/** The JSON body schema of an operation's success response. */
+function successSchema(op: OpenAPIV3_1.OperationObject, status = '200'): unknown {
+  const response = op.responses?.[status] as OpenAPIV3_1.ResponseObject | undefined;
+  return response?.content?.['application/json']?.schema;
+}
+
 describe('GET /openapi.json', () => {
   it('is a valid OpenAPI 3.1 document', async () => {
     const result = await validate(structuredClone(document) as never);
@@ -42,7 +48,7 @@ describe('GET /openapi.json', () => {
     );
 
     expect(listed.sort()).toEqual(exposed.sort());
-    expect(listed.length).toBe(14); // 7 fixture operations and the 7 of the user slices
+    expect(listed.length).toBe(16); // 9 fixture operations and the 7 of the user slices
   });
 
   it('describes path and query parameters from the input schema', () => {
@@ -92,7 +98,36 @@ describe('GET /openapi.json', () => {
     expect(document.components?.securitySchemes).toEqual({ bearerAuth: { type: 'http', scheme: 'bearer' } });
   });
 
-  it('falls back to a permissive schema when the input library cannot say its JSON Schema', () => {
+  it('documents a success response with the JSON Schema of the declared output', () => {
+    const success = (path: string, method: string, status = '200') =>
+      successSchema(operation(document, path, method), status);
+    const user = {
+      type: 'object',
+      properties: {
+        id: { type: 'integer', exclusiveMinimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+        name: { type: 'string' },
+        email: { type: 'string' },
+        active: { type: 'boolean' },
+      },
+      required: ['id', 'name', 'email', 'active'],
+      additionalProperties: false,
+    };
+
+    expect(success('/users/{id}', 'get')).toEqual(user);
+    expect(success('/users', 'get')).toEqual({ type: 'array', items: user });
+    expect(success('/users', 'post', '201')).toEqual(user);
+    expect(success('/user-stats', 'get')).toMatchObject({
+      type: 'object',
+      required: ['total', 'active', 'registeredPerDay'],
+      properties: { registeredPerDay: { type: 'array', items: { properties: { day: { format: 'date' } } } } },
+    });
+    expect(success('/accounts/{id}', 'get')).toMatchObject({
+      properties: { age: { anyOf: [{ type: 'integer' }, { type: 'null' }] } },
+    });
+    expect(success('/fixtures/wait', 'get')).toEqual({}); // no output declared: any JSON
+  });
+
+  it('falls back to permissive schemas when the library cannot say its JSON Schema', () => {
     const schema = {
       '~standard': { version: 1 as const, vendor: 'custom', validate: (value: unknown) => ({ value }) },
     };
@@ -105,16 +140,18 @@ describe('GET /openapi.json', () => {
           slices: ['s'],
           handlers: ['h'],
           pipeline: [],
-          declaration: { input: schema },
+          declaration: { input: schema, output: schema },
         },
         http: { method: 'POST', path: '/ping' },
       },
     ]) as unknown as OpenAPIV3_1.Document;
+    const ping = operation(generated, '/ping', 'post');
 
-    expect(
-      (operation(generated, '/ping', 'post').requestBody as OpenAPIV3_1.RequestBodyObject).content['application/json']
-        ?.schema,
-    ).toEqual({ type: 'object', properties: {} });
+    expect((ping.requestBody as OpenAPIV3_1.RequestBodyObject).content['application/json']?.schema).toEqual({
+      type: 'object',
+      properties: {},
+    });
+    expect(successSchema(ping)).toEqual({});
   });
 });
 

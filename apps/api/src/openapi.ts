@@ -1,31 +1,20 @@
+import { type JsonSchema, standardJsonSchema } from './json-schema.js';
 import type { ExposedRequest } from './routes.js';
-
-type JsonSchema = Record<string, unknown>;
-
-/** What `schema['~standard'].jsonSchema` offers when a Standard Schema library implements Standard JSON Schema. */
-interface StandardJsonSchema {
-  input(options: { target: string; libraryOptions?: Record<string, unknown> }): JsonSchema;
-}
 
 /**
  * The JSON Schema (2020-12) of a Standard Schema's input, when its library can say it (zod 4 can); otherwise a
  * permissive object schema.
  */
 export function inputJsonSchema(schema: unknown): JsonSchema {
-  const standard = (schema as { '~standard'?: { jsonSchema?: StandardJsonSchema } } | undefined)?.['~standard'];
-  try {
-    const converted = standard?.jsonSchema?.input({
-      target: 'draft-2020-12',
-      libraryOptions: { unrepresentable: 'any' },
-    });
-    if (converted && typeof converted === 'object') {
-      const { $schema: _dialect, ...rest } = converted;
-      return rest;
-    }
-  } catch {
-    // A schema the library cannot express (custom checks…): document it permissively.
-  }
-  return { type: 'object' };
+  return standardJsonSchema(schema, 'input', 'draft-2020-12') ?? { type: 'object' };
+}
+
+/**
+ * The JSON Schema (2020-12) of a declared `output`, when its library can say it; otherwise `{}` (any JSON): the
+ * response is documented without a shape.
+ */
+export function outputJsonSchema(schema: unknown): JsonSchema {
+  return standardJsonSchema(schema, 'output', 'draft-2020-12') ?? {};
 }
 
 const problemRef = (description: string) => ({
@@ -91,7 +80,7 @@ function operationOf({ description, http }: ExposedRequest): Record<string, unkn
         }
       : status === '204'
         ? { description: 'Done' }
-        : { description: 'Success', content: { 'application/json': { schema: {} } } };
+        : { description: 'Success', content: { 'application/json': { schema: outputJsonSchema(declaration.output) } } };
   const responses: Record<string, unknown> = { [status]: success };
   if (declaration.input) responses['400'] = problemRef('Invalid input: one issue per field');
   responses['401'] = problemRef('Missing or invalid bearer token');

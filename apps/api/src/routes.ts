@@ -11,9 +11,10 @@ import {
   type StreamRequest,
   TimeoutError,
 } from '@slicewise/mediator';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
 import type { TokenStore } from './auth.js';
 import { HttpError, problemOf } from './problem.js';
+import { responseSerializer } from './serialization.js';
 
 /** A request the API serves over HTTP: its description, and its declaration's HTTP exposure. */
 export interface ExposedRequest {
@@ -140,8 +141,30 @@ async function* ndjsonLines(
 }
 
 /**
- * Mounts every exposed request: parse (path, query, body) → send (or stream) through the mediator → serialize.
- * Validation and authorization are the pipeline's; failures reach the server's one error handler.
+ * The route options that make Fastify serialize a request's success from its declared `output`: the response
+ * schema for the success status, and fast-json-stringify's serializer of it (compiled once, by
+ * {@link responseSerializer}, and handed to Fastify as the route's serializer compiler). None for a request that
+ * declares no output, answers 204, or whose output cannot be compiled (logged once): it sends `JSON.stringify`.
+ */
+function serializationOptions(
+  app: FastifyInstance,
+  description: MessageDescription,
+  status: number,
+): Pick<RouteShorthandOptions, 'schema' | 'serializerCompiler'> {
+  const serializer = status === 204 ? undefined : responseSerializer(description.declaration.output);
+  if (serializer?.serialize === undefined) {
+    if (serializer) app.log.warn({ request: description.name, reason: serializer.reason }, 'output not compiled');
+    return {};
+  }
+  const { serialize } = serializer;
+  return { schema: { response: { [status]: serializer.schema } }, serializerCompiler: () => serialize };
+}
+
+/**
+ * Mounts every exposed request: parse (path, query, body) → send (or stream) through the mediator → serialize
+ * (with the declared output's compiled serializer when there is one, which writes only the schema's properties).
+ * Validation and authorization are the pipeline's; failures, a result the serializer rejects included, reach the
+ * server's one error handler.
  */
 export function mountRequests(
   app: FastifyInstance,
@@ -172,12 +195,14 @@ export function mountRequests(
       method: http.method,
       url,
       onRequest,
+      ...serializationOptions(app, description, status),
       handler: async (request, reply) => {
         const message = requestFromInput(description.message, rawInput(request, http)) as Request<unknown>;
         const result = await mediator.send(message, dispatchOptions(request, reply, options));
         if (status === 204 || result === undefined) return reply.code(status === 200 ? 204 : status).send();
         if (status !== 200) reply.code(status);
-        if (typeof result === 'string')
+        // A string or null goes out as JSON.stringify says, never through an output schema's serializer.
+        if (typeof result === 'string' || result === null)
           return reply.type('application/json; charset=utf-8').send(JSON.stringify(result));
         return result;
       },

@@ -290,7 +290,7 @@ describe('POST /accounts/import (stream request with an NDJSON body)', () => {
 describe('every generated route', () => {
   it('answers 401 problem+json with WWW-Authenticate for an unknown bearer token, before anything runs', async () => {
     const exposed = server.host.mediator.describe().flatMap((message) => message.declaration.http ?? []);
-    expect(exposed.length).toBe(14); // 7 fixture routes and the 7 of the user slices
+    expect(exposed.length).toBe(16); // 9 fixture routes and the 7 of the user slices
 
     for (const http of exposed) {
       const withBody = ['POST', 'PUT', 'PATCH'].includes(http.method);
@@ -354,6 +354,8 @@ describe('routes that are not there', () => {
         'ImportAccounts',
         'ListAccounts',
         'WaitAWhile',
+        'ShapeAccount',
+        'UncompiledOutput',
         'ListUsers',
         'GetUser',
         'RegisterUser',

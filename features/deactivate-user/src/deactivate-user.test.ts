@@ -1,8 +1,15 @@
 import 'reflect-metadata';
 import { createHost } from '@slicewise/host';
-import { defineSlice, type NotificationHandler, on, requestFromInput } from '@slicewise/mediator';
+import {
+  defineSlice,
+  type NotificationHandler,
+  on,
+  type RequestDeclaration,
+  type ResponseOf,
+  requestFromInput,
+} from '@slicewise/mediator';
 import { Service } from 'typedi';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { DeactivateUser, deactivateUser, UserDeactivated } from './index.js';
 
 const writer = { caller: { id: 'test', permissions: ['users:write'] } };
@@ -82,6 +89,22 @@ describe('DeactivateUser', () => {
     });
     expect(host.db.query('SELECT active FROM users WHERE id = 1').all()).toEqual([{ active: 1 }]);
     host.close();
+  });
+
+  it('responds with a user its declared output schema accepts as it is', async () => {
+    const host = hostWithAlice();
+
+    const user = await host.mediator.send(new DeactivateUser({ id: 1 }), writer);
+
+    expect(await DeactivateUser.declaration.output?.['~standard'].validate(user)).toEqual({ value: user });
+    host.close();
+  });
+
+  // A type-level check: `pnpm typecheck` (tsc over the test files) fails when the two types differ.
+  it('declares an output schema whose type is exactly its response type', () => {
+    expectTypeOf(DeactivateUser.declaration).toEqualTypeOf<
+      RequestDeclaration<DeactivateUser['input'], ResponseOf<DeactivateUser>>
+    >();
   });
 
   it('declares POST /users/{id}/deactivate and users deactivate <id>', () => {

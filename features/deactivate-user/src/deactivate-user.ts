@@ -7,7 +7,7 @@ import {
   NotFoundError,
   type RequestHandler,
 } from '@slicewise/mediator';
-import { toUserDto, UserDeactivated, type UserDto, type UserRow, userIdSchema } from '@slicewise/users';
+import { toUserDto, UserDeactivated, type UserDto, type UserRow, userDtoSchema, userIdSchema } from '@slicewise/users';
 import { Service } from 'typedi';
 import { z } from 'zod';
 
@@ -20,6 +20,7 @@ const input = z.object({ id: userIdSchema });
 export class DeactivateUser extends Command<UserDto> {
   static readonly declaration = declareRequest({
     input,
+    output: userDtoSchema,
     description: 'Deactivate a user by id (deactivating an inactive user is not an error)',
     http: { method: 'POST', path: '/users/{id}/deactivate' },
     cli: { command: 'users deactivate', args: ['id'] },

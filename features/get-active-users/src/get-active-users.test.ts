@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Database, migrate } from '@slicewise/db';
 import { createHost } from '@slicewise/host';
-import { requestFromInput } from '@slicewise/mediator';
+import { type RequestDeclaration, type ResponseOf, requestFromInput } from '@slicewise/mediator';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { GetActiveUsers, getActiveUsers, type UserDto } from './index.js';
 
@@ -66,6 +66,23 @@ describe('GetActiveUsers', () => {
 
     expect(page.map((user) => user.id)).toEqual([4, 5]);
     host.close();
+  });
+
+  it('returns users its declared output schema accepts as they are', async () => {
+    const host = hostWithUsers(10, 3);
+
+    const users = await host.mediator.send(new GetActiveUsers());
+
+    expect(users).toHaveLength(7);
+    expect(await GetActiveUsers.declaration.output?.['~standard'].validate(users)).toEqual({ value: users });
+    host.close();
+  });
+
+  // A type-level check: `pnpm typecheck` (tsc over the test files) fails when the two types differ.
+  it('declares an output schema whose type is exactly its response type', () => {
+    expectTypeOf(GetActiveUsers.declaration).toEqualTypeOf<
+      RequestDeclaration<GetActiveUsers['input'], ResponseOf<GetActiveUsers>>
+    >();
   });
 
   it.each([

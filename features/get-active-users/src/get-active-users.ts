@@ -1,6 +1,6 @@
 import { Database } from '@slicewise/db';
 import { declareRequest, type InputOf, Query, type RequestHandler } from '@slicewise/mediator';
-import { toUserDto, type UserDto, type UserRow, userDtoColumns } from '@slicewise/users';
+import { toUserDto, type UserDto, type UserRow, userDtoColumns, userDtoSchema } from '@slicewise/users';
 import { Service } from 'typedi';
 import { z } from 'zod';
 
@@ -23,6 +23,8 @@ const input = z.object({
     .default(0),
 });
 
+const output = z.array(userDtoSchema);
+
 /** What `new GetActiveUsers(...)` takes; every field is optional. */
 export interface GetActiveUsersParams {
   limit?: number;
@@ -36,6 +38,7 @@ export interface GetActiveUsersParams {
 export class GetActiveUsers extends Query<UserDto[]> {
   static readonly declaration = declareRequest({
     input,
+    output,
     description: 'List the active users, ordered by id, optionally one page (limit, offset) at a time',
   });
   /** The validated input (the validation behavior replaces what the constructor was given). */

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createHost } from '@slicewise/host';
-import { requestFromInput } from '@slicewise/mediator';
+import { type RequestDeclaration, type ResponseOf, requestFromInput } from '@slicewise/mediator';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { GetUser, getUser, type UserDto } from './index.js';
 
@@ -46,6 +46,20 @@ describe('GetUser', () => {
       issues: [expect.objectContaining({ path: ['id'] })],
     });
     host.close();
+  });
+
+  it('returns a user its declared output schema accepts as it is', async () => {
+    const host = hostWithAlice();
+
+    const user = await host.mediator.send(new GetUser({ id: 7 }));
+
+    expect(await GetUser.declaration.output?.['~standard'].validate(user)).toEqual({ value: user });
+    host.close();
+  });
+
+  // A type-level check: `pnpm typecheck` (tsc over the test files) fails when the two types differ.
+  it('declares an output schema whose type is exactly its response type', () => {
+    expectTypeOf(GetUser.declaration).toEqualTypeOf<RequestDeclaration<GetUser['input'], ResponseOf<GetUser>>>();
   });
 
   it('declares GET /users/{id} and users get <id>', () => {

@@ -1,6 +1,6 @@
 import { Database } from '@slicewise/db';
 import { declareRequest, type InputOf, NotFoundError, Query, type RequestHandler } from '@slicewise/mediator';
-import { toUserDto, type UserDto, type UserRow, userDtoColumns, userIdSchema } from '@slicewise/users';
+import { toUserDto, type UserDto, type UserRow, userDtoColumns, userDtoSchema, userIdSchema } from '@slicewise/users';
 import { Service } from 'typedi';
 import { z } from 'zod';
 
@@ -10,6 +10,7 @@ const input = z.object({ id: userIdSchema });
 export class GetUser extends Query<UserDto> {
   static readonly declaration = declareRequest({
     input,
+    output: userDtoSchema,
     description: 'One user by id',
     http: { method: 'GET', path: '/users/{id}' },
     cli: { command: 'users get', args: ['id'] },

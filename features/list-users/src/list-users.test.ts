@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createHost } from '@slicewise/host';
-import { requestFromInput } from '@slicewise/mediator';
+import { type RequestDeclaration, type ResponseOf, requestFromInput } from '@slicewise/mediator';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { ListUsers, listUsers, type UserDto } from './index.js';
 
@@ -77,6 +77,21 @@ describe('ListUsers', () => {
       issues: [expect.objectContaining({ path: [field] })],
     });
     host.close();
+  });
+
+  it('returns users its declared output schema accepts as they are', async () => {
+    const host = hostWithUsers(7);
+
+    const users = await host.mediator.send(new ListUsers());
+
+    expect(users).toHaveLength(7);
+    expect(await ListUsers.declaration.output?.['~standard'].validate(users)).toEqual({ value: users });
+    host.close();
+  });
+
+  // A type-level check: `pnpm typecheck` (tsc over the test files) fails when the two types differ.
+  it('declares an output schema whose type is exactly its response type', () => {
+    expectTypeOf(ListUsers.declaration).toEqualTypeOf<RequestDeclaration<ListUsers['input'], ResponseOf<ListUsers>>>();
   });
 
   it('declares GET /users and users list, open to anyone', () => {

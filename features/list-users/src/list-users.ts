@@ -1,6 +1,6 @@
 import { Database } from '@slicewise/db';
 import { declareRequest, type InputOf, Query, type RequestHandler } from '@slicewise/mediator';
-import { toUserDto, type UserDto, type UserRow, userDtoColumns } from '@slicewise/users';
+import { toUserDto, type UserDto, type UserRow, userDtoColumns, userDtoSchema } from '@slicewise/users';
 import { Service } from 'typedi';
 import { z } from 'zod';
 
@@ -27,6 +27,8 @@ const input = z.object({
     .default(0),
 });
 
+const output = z.array(userDtoSchema);
+
 /** What `new ListUsers(...)` takes; every field is optional. */
 export interface ListUsersParams {
   active?: boolean;
@@ -38,6 +40,7 @@ export interface ListUsersParams {
 export class ListUsers extends Query<UserDto[]> {
   static readonly declaration = declareRequest({
     input,
+    output,
     description: 'List users by id, one page at a time: all of them, or only active=true / active=false',
     http: { method: 'GET', path: '/users' },
     cli: { command: 'users list' },

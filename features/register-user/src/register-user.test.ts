@@ -1,7 +1,14 @@
 import 'reflect-metadata';
 import { type Database } from '@slicewise/db';
 import { createHost } from '@slicewise/host';
-import { defineSlice, type NotificationHandler, on, requestFromInput } from '@slicewise/mediator';
+import {
+  defineSlice,
+  type NotificationHandler,
+  on,
+  type RequestDeclaration,
+  type ResponseOf,
+  requestFromInput,
+} from '@slicewise/mediator';
 import { Service } from 'typedi';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { RegisterUser, registerUser, type UserDto, UserRegistered } from './index.js';
@@ -128,6 +135,22 @@ describe('RegisterUser', () => {
     });
     expect(host.db.table('users').countWhere()).toBe(0);
     host.close();
+  });
+
+  it('responds with a user its declared output schema accepts as it is', async () => {
+    const host = createHost({ slices: [registerUser] });
+
+    const user = await host.mediator.send(new RegisterUser({ name: ' Ada ', email: ' Ada@Example.COM ' }), writer);
+
+    expect(await RegisterUser.declaration.output?.['~standard'].validate(user)).toEqual({ value: user });
+    host.close();
+  });
+
+  // A type-level check: `pnpm typecheck` (tsc over the test files) fails when the two types differ.
+  it('declares an output schema whose type is exactly its response type', () => {
+    expectTypeOf(RegisterUser.declaration).toEqualTypeOf<
+      RequestDeclaration<RegisterUser['input'], ResponseOf<RegisterUser>>
+    >();
   });
 
   it('declares POST /users (201) and users register <name> <email>', () => {

@@ -7,7 +7,7 @@ import {
   type InputOf,
   type RequestHandler,
 } from '@slicewise/mediator';
-import { newUserSchema, toUserDto, type UserDto, UserRegistered, type UserRow } from '@slicewise/users';
+import { newUserSchema, toUserDto, type UserDto, UserRegistered, type UserRow, userDtoSchema } from '@slicewise/users';
 import { Service } from 'typedi';
 
 const input = newUserSchema;
@@ -19,6 +19,7 @@ const input = newUserSchema;
 export class RegisterUser extends Command<UserDto> {
   static readonly declaration = declareRequest({
     input,
+    output: userDtoSchema,
     description: 'Register a user by name and email; the email must not be registered yet',
     http: { method: 'POST', path: '/users', status: 201 },
     cli: { command: 'users register', args: ['name', 'email'] },

@@ -1,6 +1,7 @@
 import { Database } from '@slicewise/db';
 import { declareRequest, Query, type RequestHandler } from '@slicewise/mediator';
 import { Service } from 'typedi';
+import { z } from 'zod';
 
 /** Registrations on one UTC day (`YYYY-MM-DD`). */
 export interface RegistrationsOnDay {
@@ -15,6 +16,16 @@ export interface UserStats {
   registeredPerDay: RegistrationsOnDay[];
 }
 
+/**
+ * The {@link UserStats} as a schema: the `output` of `GetUserStats` and `RebuildUserStats`. Its output type equals
+ * `UserStats` (pinned by a type test); properties in the order the read model returns them.
+ */
+export const userStatsSchema = z.object({
+  total: z.number().int().min(0),
+  active: z.number().int().min(0),
+  registeredPerDay: z.array(z.object({ day: z.iso.date(), count: z.number().int().positive() })),
+});
+
 /** Reads the read model (never the `users` table). */
 export function readUserStats(db: Database): UserStats {
   const totals = db.query<{ total: number; active: number }>('SELECT total, active FROM user_stats_totals').first();
@@ -27,6 +38,7 @@ export function readUserStats(db: Database): UserStats {
 /** How many users there are, how many are active, and how many registered each day. */
 export class GetUserStats extends Query<UserStats> {
   static readonly declaration = declareRequest({
+    output: userStatsSchema,
     description: 'User totals (all, active) and registrations per day',
     http: { method: 'GET', path: '/user-stats' },
     cli: { command: 'users stats' },

@@ -1,12 +1,13 @@
 import { Database } from '@slicewise/db';
 import { Command, declareRequest, type RequestHandler } from '@slicewise/mediator';
 import { Service } from 'typedi';
-import { readUserStats, type UserStats } from './get-user-stats.js';
+import { readUserStats, type UserStats, userStatsSchema } from './get-user-stats.js';
 import { rebuildSql } from './migrations.js';
 
 /** Recomputes the read model from the `users` table (the only time this slice reads it) and returns it. */
 export class RebuildUserStats extends Command<UserStats> {
   static readonly declaration = declareRequest({
+    output: userStatsSchema,
     description: 'Recompute the user statistics from the users table',
     http: { method: 'POST', path: '/user-stats/rebuild' },
     cli: { command: 'users rebuild-stats' },

@@ -1,7 +1,10 @@
 import 'reflect-metadata';
 import { createHost } from '@slicewise/host';
+import { type RequestDeclaration, type ResponseOf } from '@slicewise/mediator';
 import { UserDeactivated, UserRegistered } from '@slicewise/users';
 import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { z } from 'zod';
+import { userStatsSchema } from './get-user-stats.js';
 import { GetUserStats, RebuildUserStats, type UserStats, userStats } from './index.js';
 
 const writer = { caller: { id: 'test', permissions: ['users:write'] } };
@@ -91,6 +94,32 @@ describe('RebuildUserStats', () => {
 
     await expect(host.mediator.send(new RebuildUserStats())).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
     host.close();
+  });
+
+  it('returns statistics their declared output schema accepts as they are', async () => {
+    const host = createHost({ slices: [userStats] });
+    await host.mediator.publish(registered(1, '2026-03-01T08:00:00.000Z'));
+    host.db.raw.exec(
+      "INSERT INTO users (name, email, active, created_at) VALUES ('A', 'a@x.io', 1, '2026-03-02T09:00:00.000Z')",
+    );
+
+    const stats = await host.mediator.send(new GetUserStats());
+    const rebuilt = await host.mediator.send(new RebuildUserStats(), writer);
+
+    expect(stats.registeredPerDay).toHaveLength(1);
+    expect(rebuilt.registeredPerDay).toHaveLength(1);
+    expect(await GetUserStats.declaration.output?.['~standard'].validate(stats)).toEqual({ value: stats });
+    expect(await RebuildUserStats.declaration.output?.['~standard'].validate(rebuilt)).toEqual({ value: rebuilt });
+    host.close();
+  });
+
+  // A type-level check: `pnpm typecheck` (tsc over the test files) fails when the two types differ.
+  it('declares output schemas whose type is exactly the UserStats response', () => {
+    expectTypeOf<z.output<typeof userStatsSchema>>().toEqualTypeOf<UserStats>();
+    expectTypeOf(GetUserStats.declaration).toEqualTypeOf<RequestDeclaration<unknown, ResponseOf<GetUserStats>>>();
+    expectTypeOf(RebuildUserStats.declaration).toEqualTypeOf<
+      RequestDeclaration<unknown, ResponseOf<RebuildUserStats>>
+    >();
   });
 
   it('declares GET /user-stats, users stats, POST /user-stats/rebuild and users rebuild-stats', () => {

@@ -20,6 +20,7 @@ export {
   type UserDto,
   type UserRow,
   userDtoColumns,
+  userDtoSchema,
   userEmailSchema,
   userIdSchema,
   userNameSchema,

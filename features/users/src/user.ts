@@ -8,6 +8,17 @@ export interface UserDto {
   active: boolean;
 }
 
+/**
+ * The {@link UserDto} as a schema: requests responding with users declare it as their `output`, so hosts document
+ * the response and serialize it from it. Its output type equals `UserDto` (pinned by a type test).
+ */
+export const userDtoSchema = z.object({
+  id: z.number().int().positive(),
+  name: z.string(),
+  email: z.string(),
+  active: z.boolean(),
+});
+
 /** A row of the `users` table. */
 export interface UserRow {
   id: number;

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Database, migrate } from '@slicewise/db';
 import { createHost } from '@slicewise/host';
 import { describe, expect, it } from 'vitest';
-import { newUserSchema, toUserDto, type UserRow, userIdSchema, users } from './index.js';
+import { newUserSchema, toUserDto, type UserRow, userDtoSchema, userIdSchema, users } from './index.js';
 
 describe('users', () => {
   it('creates the users table when composed alone', () => {
@@ -77,5 +77,15 @@ describe('toUserDto', () => {
   it('turns the active flag into a boolean and drops created_at', () => {
     const row: UserRow = { id: 1, name: 'A', email: 'a@x.io', active: 0, created_at: '2026-01-01T00:00:00.000Z' };
     expect(toUserDto(row)).toEqual({ id: 1, name: 'A', email: 'a@x.io', active: false });
+  });
+});
+
+describe('userDtoSchema', () => {
+  it('accepts what toUserDto returns and rejects a row that is not a DTO', () => {
+    const row: UserRow = { id: 1, name: 'A', email: 'a@x.io', active: 1, created_at: '2026-01-01T00:00:00.000Z' };
+
+    expect(userDtoSchema.safeParse(toUserDto(row)).success).toBe(true);
+    expect(userDtoSchema.safeParse({ ...toUserDto(row), id: 0 }).success).toBe(false);
+    expect(userDtoSchema.safeParse(row).success).toBe(false);
   });
 });

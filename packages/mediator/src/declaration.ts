@@ -24,11 +24,17 @@ export interface CliExposure {
 
 /**
  * Everything hosts need to know about a request, declared once in the slice, free of any HTTP or CLI
- * framework: its input schema, a description, how it is exposed, and what it requires of the caller.
+ * framework: its input and output schemas, a description, how it is exposed, and what it requires of the caller.
  */
-export interface RequestDeclaration<TInput = unknown> {
+export interface RequestDeclaration<TInput = unknown, TOutput = unknown> {
   /** A Standard Schema (zod, valibot, arktype…) for the request's `input`; validated before the handler. */
   readonly input?: StandardSchemaV1<unknown, TInput>;
+  /**
+   * A Standard Schema describing the response. Hosts use it to document the response (OpenAPI) and to serialize
+   * it fast (Fastify's schema-based serialization). It is not validated at dispatch (no runtime cost): a slice
+   * tests that its handler's results pass it.
+   */
+  readonly output?: StandardSchemaV1<unknown, TOutput>;
   /** One sentence for help texts and API docs. */
   readonly description?: string;
   readonly http?: HttpExposure;
@@ -38,17 +44,23 @@ export interface RequestDeclaration<TInput = unknown> {
 }
 
 /**
- * Declares a request class's input schema and exposure; assign it to `static declaration`. The request's
- * constructor then takes the schema's output as its one argument and keeps it as `input`.
+ * Declares a request class's input schema, output schema and exposure; assign it to `static declaration`. The
+ * request's constructor then takes the input schema's output as its one argument and keeps it as `input`.
  *
  * @example
  * const input = z.object({ id: z.coerce.number().int().positive() });
  * export class GetUser extends Query<UserDto> {
- *   static readonly declaration = declareRequest({ input, http: { method: 'GET', path: '/users/{id}' } });
+ *   static readonly declaration = declareRequest({
+ *     input,
+ *     output: userDtoSchema, // describes the UserDto response; not checked at dispatch
+ *     http: { method: 'GET', path: '/users/{id}' },
+ *   });
  *   constructor(readonly input: InputOf<typeof input>) { super(); }
  * }
  */
-export function declareRequest<TInput = unknown>(declaration: RequestDeclaration<TInput>): RequestDeclaration<TInput> {
+export function declareRequest<TInput = unknown, TOutput = unknown>(
+  declaration: RequestDeclaration<TInput, TOutput>,
+): RequestDeclaration<TInput, TOutput> {
   return declaration;
 }
 

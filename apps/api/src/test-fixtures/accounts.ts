@@ -30,6 +30,14 @@ export interface AccountDto {
   age: number | null;
 }
 
+/** The {@link AccountDto} as a schema: the `output` of the requests answering accounts. */
+export const accountDtoSchema = z.object({
+  id: z.number().int().positive(),
+  handle: z.string(),
+  email: z.string(),
+  age: z.number().int().nullable(),
+});
+
 const accountFields = z.object({
   handle: z.string().regex(/^[a-z0-9_]{2,30}$/, 'must be 2 to 30 of a-z 0-9 _'),
   email: z.email(),
@@ -41,6 +49,7 @@ const getInput = z.object({ id: z.coerce.number().int().positive() });
 export class GetAccount extends Query<AccountDto> {
   static readonly declaration = declareRequest({
     input: getInput,
+    output: accountDtoSchema,
     description: 'One account by id',
     http: { method: 'GET', path: '/accounts/{id}' },
   });
@@ -58,6 +67,7 @@ const listInput = z.object({
 export class ListAccounts extends Query<AccountDto[]> {
   static readonly declaration = declareRequest({
     input: listInput,
+    output: z.array(accountDtoSchema),
     description: 'A page of accounts, ordered by id',
     http: { method: 'GET', path: '/accounts' },
   });
@@ -70,6 +80,7 @@ export class ListAccounts extends Query<AccountDto[]> {
 export class CreateAccount extends Command<AccountDto> {
   static readonly declaration = declareRequest({
     input: accountFields,
+    output: accountDtoSchema,
     description: 'Create an account',
     http: { method: 'POST', path: '/accounts', status: 201 },
     permissions: ['accounts:write'],

@@ -11,6 +11,7 @@ import { TokenStore } from '../auth.js';
 import { buildServer, type ServerOptions } from '../server.js';
 import { slices } from '../slices.js';
 import { accounts } from './accounts.js';
+import { outputs } from './outputs.js';
 
 /** Tokens the tests use: a reader (no permission), a writer and an admin (`*`). */
 export const tokens = {
@@ -30,12 +31,12 @@ export interface TestServer {
 }
 
 /**
- * Starts a server composing the production slices, the fixture slices, and get-active-users (a request with
- * no HTTP exposure, which must not be mounted).
+ * Starts a server composing the production slices, the fixture slices (accounts, outputs), and get-active-users
+ * (a request with no HTTP exposure, which must not be mounted).
  */
 export async function startTestServer(options: Partial<Omit<ServerOptions, 'host'>> = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'slicewise-api-test-'));
-  const host = createHost({ slices: [...slices, getActiveUsers, accounts], database: join(dir, 'api.db') });
+  const host = createHost({ slices: [...slices, getActiveUsers, accounts, outputs], database: join(dir, 'api.db') });
   const logs: Record<string, unknown>[] = [];
   const stream = new Writable({
     write(chunk, _encoding, done) {
