@@ -1,9 +1,12 @@
 /**
- * `pnpm bench:api`: seeds a 10,000-user database file, then, in interleaved rounds, starts each server as its
- * own process on that file and loads each route with autocannon in another process. Prints a Markdown table.
+ * `pnpm bench:api`: seeds a 10,000-user database file; then, each round, starts every server as its own process on
+ * that file and loads each route on each server in turn (order alternating by round) with autocannon in another
+ * process. Prints a Markdown table: medians over the rounds, and each ratio as the median of per-round ratios.
  *
- * Settings (environment): BENCH_ROUNDS (3), BENCH_DURATION seconds per measurement (10), BENCH_CONNECTIONS
- * (32), BENCH_WARMUP seconds (3).
+ * Each round measures each route on each server twice, in the order A B C C B A, so drift within the round cancels.
+ *
+ * Settings (environment): BENCH_ROUNDS (5), BENCH_DURATION seconds per measurement (4), BENCH_CONNECTIONS
+ * (32), BENCH_WARMUP seconds before each measurement (1).
  */
 import 'reflect-metadata';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
@@ -14,10 +17,10 @@ import { fileURLToPath } from 'node:url';
 import { createHost } from '@slicewise/host';
 import { users } from '@slicewise/users';
 
-const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-const duration = Number(process.env.BENCH_DURATION ?? 10);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+const duration = Number(process.env.BENCH_DURATION ?? 4);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const warmup = Number(process.env.BENCH_WARMUP ?? 3);
+const warmup = Number(process.env.BENCH_WARMUP ?? 1);
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const servers = [
@@ -90,6 +93,21 @@ function load(server: ChildProcess, url: string, route: string, seconds: number)
   return { ...measure, cpuMicros: (cpuTime(server.pid) - before) / measure.total };
 }
 
+/** One server's two measurements of a round as one: rates and percentiles averaged, counts and CPU summed. */
+function combine(a: Measure, b: Measure): Measure {
+  const total = a.total + b.total;
+  return {
+    total,
+    cpuMicros: (a.cpuMicros * a.total + b.cpuMicros * b.total) / total,
+    requestsPerSecond: (a.requestsPerSecond + b.requestsPerSecond) / 2,
+    p99: (a.p99 + b.p99) / 2,
+    p50: (a.p50 + b.p50) / 2,
+    non2xx: a.non2xx + b.non2xx,
+    errors: a.errors + b.errors,
+    timeouts: a.timeouts + b.timeouts,
+  };
+}
+
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -97,6 +115,20 @@ const median = (values: number[]) => {
     ? (sorted[middle] as number)
     : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 };
+
+/** Rounds every ratio to two decimals, and a time to a tenth of a millisecond. */
+const ratio = (value: number) => `${value.toFixed(2)}×`;
+const ms = (value: number) => (Math.round(value * 10) / 10).toString();
+
+/** Median over the rounds of `of(server) ÷ of(baseline)`, each pair measured minutes apart at most. */
+function medianRatio(server: Measure[], baseline: Measure[], of: (measure: Measure) => number, invert = false): number {
+  const ratios = server.map((measure, i) => {
+    const base = baseline[i];
+    if (!base) return Number.NaN;
+    return invert ? of(base) / of(measure) : of(measure) / of(base);
+  });
+  return median(ratios);
+}
 
 async function main(): Promise<void> {
   const loadBefore = loadavg()[0]?.toFixed(1);
@@ -106,24 +138,39 @@ async function main(): Promise<void> {
   const results = new Map<string, Measure[]>();
   try {
     for (let round = 1; round <= rounds; round++) {
-      const order = round % 2 ? runServers : [...runServers].reverse();
-      for (const server of order) {
-        const { child, url } = await startServer(server.entry, database);
-        try {
+      // Every server of the round is up (idle ones cost nothing), so the measurements of one route follow each
+      // other closely: the machine's drift between rounds then cancels out of each round's ratios.
+      const started = [];
+      for (const server of runServers) started.push({ server, ...(await startServer(server.entry, database)) });
+      try {
+        for (const { server, url } of started) {
           const check = await fetch(`${url}/users/1`);
           if (check.status !== 200) throw new Error(`${server.name} answered ${check.status} for /users/1`);
-          for (const route of runRoutes) {
+        }
+        for (const route of runRoutes) {
+          // A B C C B A: a drift of the machine within the round weighs on every server alike.
+          const order = round % 2 ? started : [...started].reverse();
+          const halves = new Map<string, Measure>();
+          for (const { server, child, url } of [...order, ...[...order].reverse()]) {
             if (warmup > 0) load(child, url, route.key, warmup);
             const measure = load(child, url, route.key, duration);
+            const first = halves.get(server.name);
+            if (!first) {
+              halves.set(server.name, measure);
+              continue;
+            }
+            const both = combine(first, measure);
             const key = `${server.name}|${route.name}`;
-            results.set(key, [...(results.get(key) ?? []), measure]);
+            results.set(key, [...(results.get(key) ?? []), both]);
             process.stderr.write(
-              `round ${round} ${server.name} ${route.name}: ${Math.round(measure.requestsPerSecond)} req/s, p99 ${measure.p99} ms, ` +
-                `${Math.round(measure.cpuMicros)} µs CPU/request` +
-                `${measure.non2xx + measure.errors + measure.timeouts > 0 ? ` (${measure.non2xx} non-2xx, ${measure.errors} errors)` : ''}\n`,
+              `round ${round} ${server.name} ${route.name}: ${Math.round(both.requestsPerSecond)} req/s, p99 ${ms(both.p99)} ms, ` +
+                `${Math.round(both.cpuMicros)} µs CPU/request` +
+                `${both.non2xx + both.errors + both.timeouts > 0 ? ` (${both.non2xx} non-2xx, ${both.errors} errors)` : ''}\n`,
             );
           }
-        } finally {
+        }
+      } finally {
+        for (const { child } of started) {
           child.kill('SIGTERM');
           await new Promise((resolve) => child.once('exit', resolve));
         }
@@ -136,34 +183,34 @@ async function main(): Promise<void> {
   const lines = [
     `Machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}, ${process.platform}/${process.arch}; ` +
       `1-minute load average ${loadBefore} before, ${loadavg()[0]?.toFixed(1)} after.`,
-    `autocannon: ${connections} connections, ${duration} s per measurement after ${warmup} s warm-up, ${rounds} interleaved rounds (median shown), each server and the load generator in its own process, 10,000 users.`,
+    `autocannon: ${connections} connections, ${rounds} rounds, each route measured twice per server and round (A B C C B A) for ${duration} s after ${warmup} s warm-up, each server and the load generator in its own process, 10,000 users.`,
+    "Absolute figures are medians over the rounds; ratios are the median of each round's ratio to the hand-written server measured beside it.",
     '',
     '| route | server | req/s | p50 ms | p99 ms | CPU µs/req | req/s vs hand-written | p99 vs hand-written | CPU/req: hand-written ÷ this |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
+  const of = (server: (typeof servers)[number], route: (typeof routes)[number]) =>
+    results.get(`${server.name}|${route.name}`) ?? [];
   for (const route of routes) {
-    const baseline = results.get(`${servers[1].name}|${route.name}`) ?? [];
-    const baseRps = median(baseline.map((m) => m.requestsPerSecond));
-    const baseP99 = median(baseline.map((m) => m.p99));
-    const baseCpu = median(baseline.map((m) => m.cpuMicros));
+    const baseline = of(servers[1], route);
     for (const server of servers) {
-      const measures = results.get(`${server.name}|${route.name}`) ?? [];
-      const rps = median(measures.map((m) => m.requestsPerSecond));
-      const p99 = median(measures.map((m) => m.p99));
-      const p50 = median(measures.map((m) => m.p50));
-      const cpu = median(measures.map((m) => m.cpuMicros));
+      const measures = of(server, route);
+      const absolute = (pick: (measure: Measure) => number) => median(measures.map(pick));
       lines.push(
-        `| ${route.name} | ${server.name} | ${Math.round(rps)} | ${p50} | ${p99} | ${Math.round(cpu)} | ${(rps / baseRps).toFixed(2)}× | ${(p99 / baseP99).toFixed(2)}× | ${(baseCpu / cpu).toFixed(2)}× |`,
+        `| ${route.name} | ${server.name} | ${Math.round(absolute((m) => m.requestsPerSecond))} | ` +
+          `${ms(absolute((m) => m.p50))} | ${ms(absolute((m) => m.p99))} | ${Math.round(absolute((m) => m.cpuMicros))} | ` +
+          `${ratio(medianRatio(measures, baseline, (m) => m.requestsPerSecond))} | ` +
+          `${ratio(medianRatio(measures, baseline, (m) => m.p99))} | ` +
+          `${ratio(medianRatio(measures, baseline, (m) => m.cpuMicros, true))} |`,
       );
     }
   }
   const slicewiseVsNest = routes.map((route) => {
-    const of = (name: string) => results.get(`${name}|${route.name}`) ?? [];
-    const rps = (name: string) => median(of(name).map((m) => m.requestsPerSecond));
-    const cpu = (name: string) => median(of(name).map((m) => m.cpuMicros));
+    const slicewise = of(servers[0], route);
+    const nest = of(servers[2], route);
     return (
-      `${route.name}: Slicewise ${(rps(servers[0].name) / rps(servers[2].name)).toFixed(2)}× NestJS in req/s, ` +
-      `${(cpu(servers[2].name) / cpu(servers[0].name)).toFixed(2)}× in CPU per request`
+      `${route.name}: Slicewise ${ratio(medianRatio(slicewise, nest, (m) => m.requestsPerSecond))} NestJS in req/s, ` +
+      `${ratio(medianRatio(slicewise, nest, (m) => m.cpuMicros, true))} in CPU per request`
     );
   });
   lines.push('', ...slicewiseVsNest);
