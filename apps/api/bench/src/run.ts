@@ -1,15 +1,15 @@
 /**
- * `pnpm bench:api`: seeds a 10,000-user database file; then, each round, starts every server as its own process on
- * that file and loads each route on each server in turn (order alternating by round) with autocannon in another
- * process. Prints a Markdown table: medians over the rounds, and each ratio as the median of per-round ratios.
+ * `pnpm bench:api`: seeds a 10,000-user database file and starts every server as its own process on it. Then, per
+ * route, it warms each server up and runs many short rounds: in each, every server in turn (the order rotating
+ * from round to round) takes the same autocannon load from another process. This VM's speed drifts by up to 1.5×
+ * within minutes; rounds a few seconds long let each round's ratios compare servers measured under the same drift.
+ * Prints a Markdown table: medians over the rounds, and each ratio as the median of the per-round ratios.
  *
- * Each round measures each route on each server twice, in the order A B C C B A, so drift within the round cancels.
- *
- * Settings (environment): BENCH_ROUNDS (5), BENCH_DURATION seconds per measurement (4), BENCH_CONNECTIONS
- * (32), BENCH_WARMUP seconds before each measurement (1).
+ * Settings (environment): BENCH_ROUNDS (12), BENCH_DURATION seconds per measurement (2), BENCH_CONNECTIONS
+ * (32), BENCH_WARMUP seconds per server and route (3).
  */
 import 'reflect-metadata';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,10 +17,10 @@ import { fileURLToPath } from 'node:url';
 import { createHost } from '@slicewise/host';
 import { users } from '@slicewise/users';
 
-const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
-const duration = Number(process.env.BENCH_DURATION ?? 4);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 12);
+const duration = Number(process.env.BENCH_DURATION ?? 2);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const warmup = Number(process.env.BENCH_WARMUP ?? 1);
+const warmup = Number(process.env.BENCH_WARMUP ?? 3);
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const servers = [
@@ -49,6 +49,18 @@ interface Measure {
   timeouts: number;
 }
 
+/**
+ * On Linux with `taskset` and at least two CPUs, servers run on one CPU and the load generator on another, so
+ * they never share a core or migrate between cores mid-measurement (the largest source of noise on this VM).
+ */
+const canPin =
+  process.platform === 'linux' && cpus().length >= 2 && spawnSync('taskset', ['-V'], { stdio: 'ignore' }).status === 0;
+const serverCpu = cpus().length - 1;
+const loadCpu = 0;
+function pinned(cpu: number, args: string[]): [string, string[]] {
+  return canPin ? ['taskset', ['-c', String(cpu), process.execPath, ...args]] : [process.execPath, args];
+}
+
 function seed(file: string): void {
   const host = createHost({ slices: [users], database: file });
   const insert = host.db.raw.prepare('INSERT INTO users (id, name, email, active) VALUES (?, ?, ?, ?)');
@@ -59,7 +71,8 @@ function seed(file: string): void {
 }
 
 function startServer(entry: string, database: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [entry], {
+  const [command, args] = pinned(serverCpu, [entry]);
+  const child = spawn(command, args, {
     env: { ...process.env, SLICEWISE_DB: database, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -86,26 +99,12 @@ function cpuTime(pid: number | undefined): number {
 
 function load(server: ChildProcess, url: string, route: string, seconds: number): Measure {
   const before = cpuTime(server.pid);
-  const out = execFileSync(process.execPath, [here('./load.js'), url, route, String(connections), String(seconds)], {
+  const [command, args] = pinned(loadCpu, [here('./load.js'), url, route, String(connections), String(seconds)]);
+  const out = execFileSync(command, args, {
     encoding: 'utf8',
   });
   const measure = JSON.parse(out.trim().split('\n').pop() as string) as Omit<Measure, 'cpuMicros'>;
   return { ...measure, cpuMicros: (cpuTime(server.pid) - before) / measure.total };
-}
-
-/** One server's two measurements of a round as one: rates and percentiles averaged, counts and CPU summed. */
-function combine(a: Measure, b: Measure): Measure {
-  const total = a.total + b.total;
-  return {
-    total,
-    cpuMicros: (a.cpuMicros * a.total + b.cpuMicros * b.total) / total,
-    requestsPerSecond: (a.requestsPerSecond + b.requestsPerSecond) / 2,
-    p99: (a.p99 + b.p99) / 2,
-    p50: (a.p50 + b.p50) / 2,
-    non2xx: a.non2xx + b.non2xx,
-    errors: a.errors + b.errors,
-    timeouts: a.timeouts + b.timeouts,
-  };
 }
 
 const median = (values: number[]) => {
@@ -136,54 +135,42 @@ async function main(): Promise<void> {
   const database = join(dir, 'bench.db');
   seed(database);
   const results = new Map<string, Measure[]>();
+  const started: { server: (typeof servers)[number]; child: ChildProcess; url: string }[] = [];
   try {
-    for (let round = 1; round <= rounds; round++) {
-      // Every server of the round is up (idle ones cost nothing), so the measurements of one route follow each
-      // other closely: the machine's drift between rounds then cancels out of each round's ratios.
-      const started = [];
-      for (const server of runServers) started.push({ server, ...(await startServer(server.entry, database)) });
-      try {
-        for (const { server, url } of started) {
-          const check = await fetch(`${url}/users/1`);
-          if (check.status !== 200) throw new Error(`${server.name} answered ${check.status} for /users/1`);
-        }
-        for (const route of runRoutes) {
-          // A B C C B A: a drift of the machine within the round weighs on every server alike.
-          const order = round % 2 ? started : [...started].reverse();
-          const halves = new Map<string, Measure>();
-          for (const { server, child, url } of [...order, ...[...order].reverse()]) {
-            if (warmup > 0) load(child, url, route.key, warmup);
-            const measure = load(child, url, route.key, duration);
-            const first = halves.get(server.name);
-            if (!first) {
-              halves.set(server.name, measure);
-              continue;
-            }
-            const both = combine(first, measure);
-            const key = `${server.name}|${route.name}`;
-            results.set(key, [...(results.get(key) ?? []), both]);
-            process.stderr.write(
-              `round ${round} ${server.name} ${route.name}: ${Math.round(both.requestsPerSecond)} req/s, p99 ${ms(both.p99)} ms, ` +
-                `${Math.round(both.cpuMicros)} µs CPU/request` +
-                `${both.non2xx + both.errors + both.timeouts > 0 ? ` (${both.non2xx} non-2xx, ${both.errors} errors)` : ''}\n`,
-            );
-          }
-        }
-      } finally {
-        for (const { child } of started) {
-          child.kill('SIGTERM');
-          await new Promise((resolve) => child.once('exit', resolve));
+    for (const server of runServers) started.push({ server, ...(await startServer(server.entry, database)) });
+    for (const { server, url } of started) {
+      const check = await fetch(`${url}/users/1`);
+      if (check.status !== 200) throw new Error(`${server.name} answered ${check.status} for /users/1`);
+    }
+    for (const route of runRoutes) {
+      for (const { child, url } of started) if (warmup > 0) load(child, url, route.key, warmup);
+      for (let round = 1; round <= rounds; round++) {
+        const shift = round % started.length;
+        const rotated = [...started.slice(shift), ...started.slice(0, shift)];
+        for (const { server, child, url } of round % 2 ? rotated : rotated.reverse()) {
+          const measure = load(child, url, route.key, duration);
+          const key = `${server.name}|${route.name}`;
+          results.set(key, [...(results.get(key) ?? []), measure]);
+          process.stderr.write(
+            `round ${round} ${server.name} ${route.name}: ${Math.round(measure.requestsPerSecond)} req/s, p99 ${ms(measure.p99)} ms, ` +
+              `${Math.round(measure.cpuMicros)} µs CPU/request` +
+              `${measure.non2xx + measure.errors + measure.timeouts > 0 ? ` (${measure.non2xx} non-2xx, ${measure.errors} errors)` : ''}\n`,
+          );
         }
       }
     }
   } finally {
+    for (const { child } of started) {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
     rmSync(dir, { recursive: true, force: true });
   }
 
   const lines = [
     `Machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}, ${process.platform}/${process.arch}; ` +
       `1-minute load average ${loadBefore} before, ${loadavg()[0]?.toFixed(1)} after.`,
-    `autocannon: ${connections} connections, ${rounds} rounds, each route measured twice per server and round (A B C C B A) for ${duration} s after ${warmup} s warm-up, each server and the load generator in its own process, 10,000 users.`,
+    `autocannon: ${connections} connections; ${canPin ? `servers pinned to CPU ${serverCpu}, load generator to CPU ${loadCpu} (taskset)` : 'no CPU pinning'}; per route, ${warmup} s warm-up per server, then ${rounds} rounds of ${duration} s per server (order rotating); each server and the load generator in its own process; 10,000 users.`,
     "Absolute figures are medians over the rounds; ratios are the median of each round's ratio to the hand-written server measured beside it.",
     '',
     '| route | server | req/s | p50 ms | p99 ms | CPU µs/req | req/s vs hand-written | p99 vs hand-written | CPU/req: hand-written ÷ this |',
