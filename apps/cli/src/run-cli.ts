@@ -11,6 +11,12 @@ import { entriesFor, type LoadedSlices, loadEntries, type SliceRegistry } from '
 
 const { version: packageVersion } = createRequire(import.meta.url)('../package.json') as { version: string };
 
+/**
+ * A CLI process is short-lived: a 4 MiB page cache (SQLite's default is 16 MiB) keeps a large import's peak memory
+ * down, and measured no slower on a 1,000,000-row import.
+ */
+const databaseOptions = { pageCacheKiB: 4096 };
+
 /** Options of {@link runCli}: the slices to serve and the process's surroundings (doubles in tests). */
 export interface RunCliOptions {
   /** The slices this CLI serves (see `slices.ts`). */
@@ -113,7 +119,7 @@ export async function runCli(argv: readonly string[], options: RunCliOptions): P
         host(required = []) {
           if (!host) {
             const slices = [...required, ...loaded.slices.filter((slice) => !required.includes(slice))];
-            host = createHost({ slices, database: database() });
+            host = createHost({ slices, database: database(), databaseOptions });
             hosts.push(host);
           }
           return host;
@@ -135,7 +141,7 @@ export async function runCli(argv: readonly string[], options: RunCliOptions): P
     // The fast path: the index names the slice serving these words; compose it alone on the database.
     if (exact && !help && !hostCommand) {
       const loaded = await loadEntries(registry, entries);
-      const host = createHost({ slices: loaded.slices, database: database() });
+      const host = createHost({ slices: loaded.slices, database: database(), databaseOptions });
       hosts.push(host);
       const command = findCommand(requestCommands(host.mediator), words);
       if (command) return execute(command, loaded, host);

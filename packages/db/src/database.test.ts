@@ -45,6 +45,17 @@ describe('Database', () => {
     expect(() => new Database(':memory:', { synchronous: 'OFF; DROP TABLE t' as 'OFF' })).toThrow(/synchronous/);
   });
 
+  it("sizes the page cache in KiB when asked, and keeps SQLite's default otherwise", () => {
+    const sized = openDb(tempFile(), { pageCacheKiB: 4096 });
+    const plain = openDb(tempFile());
+
+    expect(sized.raw.pragma('cache_size', { simple: true })).toBe(-4096);
+    expect(plain.raw.pragma('cache_size', { simple: true })).toBe(-16000);
+    for (const wrong of [0, -5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => new Database(':memory:', { pageCacheKiB: wrong })).toThrow(/pageCacheKiB must be a positive/);
+    }
+  });
+
   it('checkpoints the write-ahead log into the file when it closes, even while another connection is open', () => {
     const file = tempFile();
     const db = new Database(file);

@@ -23,6 +23,12 @@ export interface DatabaseOptions {
   tracer?: (sql: string) => void;
   /** Most prepared statements kept by {@link Database.prepare}. Default 500. */
   statementCacheSize?: number;
+  /**
+   * Most memory, in KiB, this connection's page cache holds (`PRAGMA cache_size = -N`). Default: SQLite's build
+   * default, 16 MiB in better-sqlite3. A short-lived process writing a large file (a CLI import) can keep its
+   * peak memory down with less, at little cost in speed.
+   */
+  pageCacheKiB?: number;
 }
 
 const synchronousModes: readonly string[] = ['OFF', 'NORMAL', 'FULL', 'EXTRA'];
@@ -66,6 +72,12 @@ export class Database {
     this.raw.pragma(`foreign_keys = ${options.foreignKeys === false ? 'OFF' : 'ON'}`);
     if (!inMemory && options.wal !== false && !options.readonly) this.raw.pragma('journal_mode = WAL');
     this.raw.pragma(`synchronous = ${synchronous}`);
+    if (options.pageCacheKiB !== undefined) {
+      const kib = Math.trunc(options.pageCacheKiB);
+      if (!Number.isFinite(kib) || kib <= 0)
+        throw new TypeError(`pageCacheKiB must be a positive number of KiB, not ${options.pageCacheKiB}`);
+      this.raw.pragma(`cache_size = -${kib}`);
+    }
     this.#transaction = this.raw.transaction((fn: () => unknown) => {
       const result = fn();
       if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
