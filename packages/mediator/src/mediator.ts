@@ -141,25 +141,23 @@ export class Mediator implements Sender, Publisher {
     if (this.#listeners.length > 0) this.#tell({ operation: 'send', message: request, context });
     const span = this.#span('send', request, route?.slice, context);
     const signal = context.existingSignal;
-    if (route === undefined) {
-      return this.#settle(
-        Promise.reject(new MissingHandlerError(request.constructor.name)),
-        'send',
-        request,
-        context,
-        span?.span,
-      );
+    let work: Promise<unknown>;
+    let pending = false;
+    if (route === undefined) work = Promise.reject(new MissingHandlerError(request.constructor.name));
+    else if (signal?.aborted) work = Promise.reject(abortError(signal));
+    else {
+      try {
+        const outcome = span
+          ? withSpan(span.context, () => route.invoke(request, context))
+          : route.invoke(request, context);
+        // A pipeline that returned a plain value never gave the signal a chance: nothing to race.
+        pending = isThenable(outcome);
+        work = Promise.resolve(outcome);
+      } catch (error) {
+        work = Promise.reject(error);
+      }
     }
-    if (signal?.aborted) return this.#settle(Promise.reject(abortError(signal)), 'send', request, context, span?.span);
-    let outcome: unknown;
-    try {
-      outcome = span ? withSpan(span.context, () => route.invoke(request, context)) : route.invoke(request, context);
-    } catch (error) {
-      return this.#settle(Promise.reject(error), 'send', request, context, span?.span);
-    }
-    // A pipeline that returned its value without a promise never gave the signal a chance: nothing to race.
-    if (!isThenable(outcome)) return this.#settle(Promise.resolve(outcome), 'send', request, context, span?.span);
-    return this.#settle(Promise.resolve(outcome), 'send', request, context, span?.span, true);
+    return this.#settle(work, 'send', request, context, span?.span, pending);
   }
 
   #publish(notification: Notification, context: Context, strategy: PublishStrategy | undefined): Promise<void> {
