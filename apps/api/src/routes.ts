@@ -72,6 +72,8 @@ function rawInput(request: FastifyRequest, http: HttpExposure): Record<string, u
   return { ...query, ...body, ...params };
 }
 
+const clientGone = () => new CancelledError('The client closed the connection');
+
 /**
  * Caller, cancellation and deadline of one dispatch, with the request id as correlation id. The signal is made
  * only when the dispatch first needs one (most requests finish synchronously on SQLite and never do): one
@@ -84,7 +86,7 @@ function dispatchOptions(request: FastifyRequest, reply: FastifyReply, options: 
   const signal = (): AbortSignal => {
     const controller = new AbortController();
     if (response.destroyed && !response.writableFinished) {
-      controller.abort(new CancelledError('The client closed the connection'));
+      controller.abort(clientGone());
       return controller.signal;
     }
     const deadline = setTimeout(
@@ -93,7 +95,7 @@ function dispatchOptions(request: FastifyRequest, reply: FastifyReply, options: 
     );
     response.once('close', () => {
       clearTimeout(deadline);
-      if (!response.writableFinished) controller.abort(new CancelledError('The client closed the connection'));
+      if (!response.writableFinished) controller.abort(clientGone());
     });
     return controller.signal;
   };

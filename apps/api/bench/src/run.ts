@@ -17,10 +17,21 @@ import { fileURLToPath } from 'node:url';
 import { createHost } from '@slicewise/host';
 import { users } from '@slicewise/users';
 
-const rounds = Number(process.env.BENCH_ROUNDS ?? 12);
-const duration = Number(process.env.BENCH_DURATION ?? 2);
-const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const warmup = Number(process.env.BENCH_WARMUP ?? 3);
+/** A whole-number setting from the environment, at least `min`; anything else stops the run with its name. */
+function setting(name: string, fallback: number, min: number): number {
+  const text = process.env[name];
+  const value = text === undefined || text === '' ? fallback : Number(text);
+  if (!Number.isInteger(value) || value < min) {
+    process.stderr.write(`${name} must be a whole number of at least ${min}, not ${JSON.stringify(text)}\n`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const rounds = setting('BENCH_ROUNDS', 12, 1);
+const duration = setting('BENCH_DURATION', 2, 1);
+const connections = setting('BENCH_CONNECTIONS', 32, 1);
+const warmup = setting('BENCH_WARMUP', 3, 0);
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const servers = [
