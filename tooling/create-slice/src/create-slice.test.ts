@@ -79,7 +79,7 @@ describe('pnpm new:slice', () => {
       typedi: '^0.10.0',
     });
 
-    pnpm('install', '--offline', '--no-frozen-lockfile'); // CI=true would refuse the lock file without the slice
+    pnpm('install', '--prefer-offline', '--no-frozen-lockfile'); // CI=true would refuse the lock file without the slice
     pnpm('exec', 'biome', 'check', 'features/list-orders', '.changeset');
     pnpm('--filter', '@slicewise/list-orders...', 'run', 'build');
     pnpm('--filter', '@slicewise/list-orders', 'run', 'typecheck');

@@ -63,7 +63,7 @@ beforeAll(async () => {
   git('init', '-q');
   git('add', '-A');
   git('commit', '-qm', 'copy of the workspace');
-  pnpm(['install', '--offline', '--frozen-lockfile']);
+  pnpm(['install', '--prefer-offline', '--frozen-lockfile']); // --offline needs pnpm's metadata cache, empty on a new machine
   pnpm(['version-packages']); // releases whatever changesets are pending in the repo, as a baseline
 }, 600_000);
 
@@ -75,7 +75,7 @@ afterAll(async () => {
 describe('releasing slices to a registry', () => {
   it('versions a new slice alone, then publishes every package at its version', async () => {
     run(process.execPath, ['tooling/create-slice/bin/create-slice.js', 'get-release-probes', '--no-install'], work);
-    pnpm(['install', '--offline', '--no-frozen-lockfile']); // CI=true would refuse the lock file without the slice
+    pnpm(['install', '--prefer-offline', '--no-frozen-lockfile']); // CI=true would refuse the lock file without the slice
     const before = publishableVersions(work);
 
     pnpm(['version-packages']);
