@@ -2,6 +2,7 @@ import type { ContainerInstance } from 'typedi';
 import { type Behavior, behaviorsFor } from './behavior.js';
 import { authorization, validation } from './builtin-behaviors.js';
 import { CompositionError } from './composition-error.js';
+import { type EventSubscriber, eventOf, type SubscriptionRegistration } from './event.js';
 import type { NotificationHandler } from './handler.js';
 import { kindOf, type MessageClass, type MessageKind, type Notification } from './messages.js';
 import { composeRequest, composeStream, type RequestInvoker, type StreamInvoker } from './pipeline.js';
@@ -25,6 +26,20 @@ export interface Subscription {
   readonly handler: NotificationHandler<Notification>;
 }
 
+/** A durable subscription, checked and with its handler built: what a host's event log drives. */
+export interface ComposedSubscription {
+  readonly name: string;
+  readonly slice: string;
+  readonly events: readonly MessageClass<Notification>[];
+  /** The declared type names of `events`. */
+  readonly types: readonly string[];
+  readonly handler: EventSubscriber;
+  readonly batch: number;
+  readonly delivery: 'exactly-once' | 'at-least-once';
+  readonly from: 'start' | 'end';
+  readonly maxAttempts: number;
+}
+
 /** Everything `createMediator` works out once, before the first dispatch. */
 export interface Composition {
   readonly requests: Map<MessageClass, Route<RequestInvoker>>;
@@ -34,6 +49,44 @@ export interface Composition {
   readonly notificationHandlers: Map<MessageClass, NotificationHandler<Notification>[]>;
   /** The scoped services the slices declare. */
   readonly scoped: Set<Scoped<unknown>>;
+  /** The durable subscriptions, in slice order. */
+  readonly subscriptions: ComposedSubscription[];
+}
+
+const positiveInteger = (value: number | undefined, fallback: number) =>
+  value === undefined ? fallback : Number.isSafeInteger(value) && value > 0 ? value : Number.NaN;
+
+function composeSubscription(
+  slice: Slice,
+  registration: SubscriptionRegistration,
+  container: ContainerInstance,
+): ComposedSubscription {
+  const { name } = registration;
+  const where = `Subscription ${name} of ${slice.name}`;
+  if (typeof name !== 'string' || name.trim() === '')
+    throw new CompositionError(`${slice.name} has a subscription without a name`);
+  if (registration.events.length === 0) throw new CompositionError(`${where} lists no events`);
+  const types = registration.events.map((event) => {
+    const declared = eventOf(event);
+    if (!declared) {
+      throw new CompositionError(
+        `${where} takes ${event.name}, which is not a durable event: declare \`static readonly event = declareEvent({...})\` on it, or handle it in process with on()`,
+      );
+    }
+    return declared.type;
+  });
+  const batch = positiveInteger(registration.batch, 100);
+  const maxAttempts = positiveInteger(registration.maxAttempts, 5);
+  if (Number.isNaN(batch)) throw new CompositionError(`${where}: batch must be a whole number from 1`);
+  if (Number.isNaN(maxAttempts)) throw new CompositionError(`${where}: maxAttempts must be a whole number from 1`);
+  const delivery = registration.delivery ?? 'exactly-once';
+  if (delivery !== 'exactly-once' && delivery !== 'at-least-once') {
+    throw new CompositionError(`${where}: delivery must be exactly-once or at-least-once`);
+  }
+  const from = registration.from ?? 'start';
+  if (from !== 'start' && from !== 'end') throw new CompositionError(`${where}: from must be start or end`);
+  const handler = resolveHandler(container, registration.handler) as EventSubscriber;
+  return { name, slice: slice.name, events: registration.events, types, handler, batch, delivery, from, maxAttempts };
 }
 
 function checkSlices(slices: readonly Slice[]): void {
@@ -77,7 +130,21 @@ export function compose(
     notifications: new Map(),
     notificationHandlers: new Map(),
     scoped: new Set(slices.flatMap((slice) => slice.scoped ?? [])),
+    subscriptions: [],
   };
+  const subscribers = new Map<string, string>();
+  for (const slice of slices) {
+    for (const registration of slice.subscriptions ?? []) {
+      const owner = subscribers.get(registration.name);
+      if (owner !== undefined) {
+        throw new CompositionError(
+          `Subscription ${registration.name} is declared twice: by ${owner} and ${slice.name}`,
+        );
+      }
+      subscribers.set(registration.name, slice.name);
+      composition.subscriptions.push(composeSubscription(slice, registration, container));
+    }
+  }
   for (const slice of slices) {
     for (const registration of slice.handlers ?? []) {
       const { message } = registration;

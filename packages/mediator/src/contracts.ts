@@ -2,6 +2,7 @@ import type { Tracer } from '@opentelemetry/api';
 import type { ContainerInstance } from 'typedi';
 import type { Behavior } from './behavior.js';
 import type { DispatchContext, DispatchOptions, ErrorHook } from './context.js';
+import type { EventSink } from './event.js';
 import type { ItemOf, Notification, Request, ResponseOf, StreamRequest } from './messages.js';
 import type { PublishOptions, PublishStrategy } from './publish.js';
 import type { Slice } from './slice.js';
@@ -43,4 +44,9 @@ export interface MediatorOptions {
    * tracer provider is registered before the mediator is created (else no tracing, at no cost).
    */
   tracer?: Tracer | false;
+  /**
+   * Where durable events (notification classes with `static event = declareEvent(…)`) go when published: the
+   * host's event log (`createHost` sets it). Without one, a durable event reaches only in-process `on()` handlers.
+   */
+  eventSink?: EventSink;
 }

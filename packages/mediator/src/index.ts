@@ -16,6 +16,7 @@ export {
 } from '@slicewise/errors';
 export { type Behavior, type BehaviorDefinition, defineBehavior, type Next } from './behavior.js';
 export { authorization, validation } from './builtin-behaviors.js';
+export type { ComposedSubscription } from './composition.js';
 export { CompositionError, MissingHandlerError } from './composition-error.js';
 export type { Caller, DispatchContext, DispatchFailure, DispatchOptions, ErrorHook } from './context.js';
 export {
@@ -28,6 +29,17 @@ export {
   type RequestDeclaration,
   requestFromInput,
 } from './declaration.js';
+export {
+  type Delivery,
+  declareEvent,
+  type EventDeclaration,
+  type EventSink,
+  type EventSubscriber,
+  eventOf,
+  type SubscriptionOptions,
+  type SubscriptionRegistration,
+  subscribe,
+} from './event.js';
 export {
   type HandlerClass,
   type HandlerRegistration,

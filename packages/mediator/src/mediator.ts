@@ -1,12 +1,13 @@
 import type { Span, Tracer } from '@opentelemetry/api';
 import { ContainerInstance } from 'typedi';
 import { abortError, dispatchSignal, raceAbort } from './abort.js';
-import { type Composition, compose, type Route } from './composition.js';
+import { type ComposedSubscription, type Composition, compose, type Route } from './composition.js';
 import { MissingHandlerError } from './composition-error.js';
 import type { DispatchOptions, ErrorHook } from './context.js';
 import type { DispatchEvent, MediatorOptions, Publisher, Sender } from './contracts.js';
 import { describeComposition, type MessageDescription } from './describe.js';
 import { Context, neverAborted, noValues, type Runtime } from './dispatch-context.js';
+import { type EventSink, eventOf } from './event.js';
 import type { ItemOf, Message, MessageClass, Notification, Request, ResponseOf, StreamRequest } from './messages.js';
 import type { RequestInvoker } from './pipeline.js';
 import { type PublishOptions, type PublishStrategy, runHandlers } from './publish.js';
@@ -32,6 +33,7 @@ export class Mediator implements Sender, Publisher {
   readonly #onError: ErrorHook | undefined;
   readonly #tracer: Tracer | undefined;
   readonly #scopes: boolean;
+  readonly #eventSink: EventSink | undefined;
   #listeners: ((event: DispatchEvent) => void)[] = [];
   /** Nothing to do around a dispatch without options: no tracer, hook, scopes or listeners. */
   #fast: boolean;
@@ -50,6 +52,7 @@ export class Mediator implements Sender, Publisher {
     this.#onError = options.onError;
     this.#tracer = resolveTracer(options.tracer);
     this.#scopes = composition.scoped.size > 0;
+    this.#eventSink = options.eventSink;
     this.#fast = !this.#onError && !this.#tracer && !this.#scopes;
     const dispatcher = {
       nestedSend: (request: Request<unknown>, parent: Context) =>
@@ -97,15 +100,25 @@ export class Mediator implements Sender, Publisher {
     return this.#stream(request, this.#root(options)) as AsyncIterable<ItemOf<TRequest>>;
   }
 
-  /** Tells every handler of the notification; with none, resolves at once. */
+  /**
+   * Tells every in-process handler of the notification; with none, resolves at once. A durable event (see
+   * `declareEvent`) is first appended to the event sink, synchronously: inside a transaction it is written in that
+   * transaction, and a failure to append throws here, at once. Its in-process handlers then run after the current
+   * synchronous code (the transaction) has finished.
+   */
   publish(notification: Notification, options?: DispatchOptions & PublishOptions): Promise<void> {
-    if (options === undefined && this.#fast) {
+    if (options === undefined && this.#fast && !this.#isDurable(notification)) {
       const handlers = this.#composition.notificationHandlers.get(notification.constructor as MessageClass);
       if (handlers === undefined) return Promise.resolve();
       const context = new Context(this.#runtime, neverAborted, undefined, noValues, undefined, undefined);
       return runHandlers(handlers, notification, context, this.#publishStrategy);
     }
     return this.#publish(notification, this.#root(options), options?.strategy);
+  }
+
+  /** The durable subscriptions of the composed slices, handlers built: what the host's event log drives. */
+  get subscriptions(): readonly ComposedSubscription[] {
+    return this.#composition.subscriptions;
   }
 
   /** Every message the composed slices handle, with its slices, handlers, effective pipeline and declaration. */
@@ -168,8 +181,25 @@ export class Mediator implements Sender, Publisher {
     const run = () => runHandlers(handlers, notification, context, strategy ?? this.#publishStrategy);
     let work: Promise<void>;
     if (signal?.aborted) work = Promise.reject(abortError(signal));
-    else work = span ? withSpan(span.context, run) : run();
+    else if (this.#isDurable(notification)) {
+      // Appended now, in the caller's transaction if one is open; a failure throws into that transaction.
+      try {
+        if (span) withSpan(span.context, () => this.#eventSink?.append(notification, context));
+        else this.#eventSink?.append(notification, context);
+      } catch (error) {
+        if (span) failSpan(span.span, error);
+        throw error;
+      }
+      work =
+        handlers.length === 0
+          ? Promise.resolve()
+          : Promise.resolve().then(span ? () => withSpan(span.context, run) : run);
+    } else work = span ? withSpan(span.context, run) : run();
     return this.#settle(work, 'publish', notification, context, span?.span, true);
+  }
+
+  #isDurable(notification: Notification): boolean {
+    return this.#eventSink !== undefined && eventOf(notification?.constructor as MessageClass) !== undefined;
   }
 
   #stream(request: StreamRequest<unknown>, context: Context): AsyncIterable<unknown> {

@@ -1,4 +1,5 @@
 import type { Behavior } from './behavior.js';
+import type { SubscriptionRegistration } from './event.js';
 import type { HandlerRegistration } from './handler.js';
 import type { MessageClass } from './messages.js';
 import type { Scoped } from './scope.js';
@@ -23,6 +24,8 @@ export interface Slice {
   readonly version?: string;
   /** The messages this slice handles: `handle(…)`, `handleStream(…)`, `on(…)`. */
   readonly handlers?: readonly HandlerRegistration[];
+  /** Durable subscriptions to events of the host's event log: `subscribe(…)`. */
+  readonly subscriptions?: readonly SubscriptionRegistration[];
   /** Pipeline behaviors this slice adds to the host, innermost of all (see `Behavior.appliesTo` to narrow them). */
   readonly behaviors?: readonly Behavior[];
   /** Services that live for one dispatch (see `scoped`): handlers reach them with `context.get(service)`. */
