@@ -40,14 +40,15 @@ export class DeactivateUser extends Command<UserDto> {
 export class DeactivateUserHandler implements RequestHandler<DeactivateUser> {
   constructor(private readonly db: Database) {}
 
-  async handle({ input }: DeactivateUser, context: DispatchContext): Promise<UserDto> {
-    const { row, changed } = this.db.atomic(() => {
+  handle({ input }: DeactivateUser, context: DispatchContext): UserDto {
+    const row = this.db.atomic(() => {
       const { changes } = this.db.execute('UPDATE users SET active = 0 WHERE id = ? AND active = 1', [input.id]);
       const [found] = this.db.table<UserRow>('users').rowsWhere('id = ?', [input.id]);
-      return { row: found, changed: changes > 0 };
+      // Appended in this transaction, once per user: only the update that deactivated it publishes.
+      if (found && changes > 0) void context.publish(new UserDeactivated(found.id, new Date().toISOString()));
+      return found;
     });
     if (!row) throw new NotFoundError(`No user has id ${input.id}`, { details: { id: input.id } });
-    if (changed) await context.publish(new UserDeactivated(row.id, new Date().toISOString()));
     return toUserDto(row);
   }
 }

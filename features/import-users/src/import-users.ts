@@ -143,21 +143,17 @@ export class ImportUsersHandler implements StreamHandler<ImportUsers> {
         if (!row) continue;
         batch.push(row);
         if (batch.length >= batchSize) {
-          yield await this.#commit(batch, progress, context);
+          yield this.#commit(batch, progress, context);
           batch = [];
         }
       }
     }
-    if (batch.length > 0) yield await this.#commit(batch, progress, context);
+    if (batch.length > 0) yield this.#commit(batch, progress, context);
     yield { ...progress, rejections: [], done: true };
   }
 
-  /** Writes one batch in one transaction (all of it or none), then publishes its registrations. */
-  async #commit(
-    batch: readonly ParsedRow[],
-    progress: ImportProgress,
-    context: DispatchContext,
-  ): Promise<ImportProgress> {
+  /** Writes one batch and its `UserRegistered` events in one transaction: all of it or none. */
+  #commit(batch: readonly ParsedRow[], progress: ImportProgress, context: DispatchContext): ImportProgress {
     if (context.signal.aborted) {
       throw new CancelledError(
         `Import cancelled after ${progress.imported} imported rows; committed batches are kept`,
@@ -171,7 +167,7 @@ export class ImportUsersHandler implements StreamHandler<ImportUsers> {
       'INSERT INTO users (name, email) VALUES (?, ?) ON CONFLICT (email) DO NOTHING RETURNING *',
     );
     const { inserted, rejections } = this.db.atomic(() => {
-      const inserted: UserRow[] = [];
+      let inserted = 0;
       const rejections: ImportRejection[] = [];
       for (const row of batch) {
         if ('rejection' in row) {
@@ -180,15 +176,19 @@ export class ImportUsersHandler implements StreamHandler<ImportUsers> {
         }
         const user: NewUser = row.user;
         const written = insert.get(user.name, user.email) as UserRow | undefined;
-        if (written) inserted.push(written);
-        else rejections.push({ line: row.line, code: 'CONFLICT', reason: `email ${user.email} is already registered` });
+        if (!written) {
+          rejections.push({ line: row.line, code: 'CONFLICT', reason: `email ${user.email} is already registered` });
+          continue;
+        }
+        inserted++;
+        // Appended to the event log in this batch's transaction: the rows and their events commit together.
+        void context.publish(new UserRegistered(toUserDto(written), written.created_at));
       }
       return { inserted, rejections };
     });
     progress.read += batch.length;
-    progress.imported += inserted.length;
+    progress.imported += inserted;
     progress.rejected += rejections.length;
-    for (const row of inserted) await context.publish(new UserRegistered(toUserDto(row), row.created_at));
     return { ...progress, rejections };
   }
 }

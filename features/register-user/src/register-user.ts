@@ -14,7 +14,7 @@ const input = newUserSchema;
 
 /**
  * Registers a user: name trimmed 1..100 characters, email trimmed, lowercased and unique case-insensitively.
- * Responds with the new user; publishes `UserRegistered` once the write has committed.
+ * Responds with the new user; `UserRegistered` is in the event log exactly when the row is in `users`.
  */
 export class RegisterUser extends Command<UserDto> {
   static readonly declaration = declareRequest({
@@ -34,24 +34,24 @@ export class RegisterUser extends Command<UserDto> {
   }
 }
 
-/** Inserts the row in one transaction, then tells subscribers. */
+/** Inserts the row and appends `UserRegistered` to the event log in one transaction. */
 @Service()
 export class RegisterUserHandler implements RequestHandler<RegisterUser> {
   constructor(private readonly db: Database) {}
 
-  async handle({ input }: RegisterUser, context: DispatchContext): Promise<UserDto> {
-    const row = this.db.atomic(() => {
+  handle({ input }: RegisterUser, context: DispatchContext): UserDto {
+    return this.db.atomic(() => {
       if (this.db.query('SELECT 1 FROM users WHERE email = ?', [input.email]).first()) {
         throw new ConflictError(`A user with email ${input.email} is already registered`, {
           details: { email: input.email },
         });
       }
-      return this.db
+      const row = this.db
         .query<UserRow>('INSERT INTO users (name, email) VALUES (?, ?) RETURNING *', [input.name, input.email])
         .first() as UserRow;
+      const user = toUserDto(row);
+      void context.publish(new UserRegistered(user, row.created_at)); // appended now, in this transaction
+      return user;
     });
-    const user = toUserDto(row);
-    await context.publish(new UserRegistered(user, row.created_at));
-    return user;
   }
 }

@@ -1,7 +1,9 @@
 import { Database } from '@slicewise/db';
+import { EventLog } from '@slicewise/events';
 import { declareRequest, Query, type RequestHandler } from '@slicewise/mediator';
 import { Service } from 'typedi';
 import { z } from 'zod';
+import { countUsersSubscription } from './projections.js';
 
 /** Registrations on one UTC day (`YYYY-MM-DD`). */
 export interface RegistrationsOnDay {
@@ -45,12 +47,19 @@ export class GetUserStats extends Query<UserStats> {
   });
 }
 
-/** Answers from `user_stats_totals` and `user_stats_days`. */
+/**
+ * Answers from `user_stats_totals` and `user_stats_days`, after bringing the subscription feeding them up to date
+ * in this process (at most 2 s of work), so the answer counts every committed write.
+ */
 @Service()
 export class GetUserStatsHandler implements RequestHandler<GetUserStats> {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly events: EventLog,
+  ) {}
 
   handle(): UserStats {
+    this.events.catchUp(countUsersSubscription, 2000);
     return readUserStats(this.db);
   }
 }

@@ -1,26 +1,30 @@
 import { createRequire } from 'node:module';
-import { defineSlice, handle, on } from '@slicewise/mediator';
+import { defineSlice, handle, subscribe } from '@slicewise/mediator';
 import { UserDeactivated, UserRegistered, users } from '@slicewise/users';
 import { GetUserStats, GetUserStatsHandler } from './get-user-stats.js';
 import { migrations } from './migrations.js';
-import { CountDeactivation, CountRegistration } from './projections.js';
+import { CountUsers, countUsersSubscription } from './projections.js';
 import { RebuildUserStats, RebuildUserStatsHandler } from './rebuild-user-stats.js';
 
 const { name, version } = createRequire(import.meta.url)('../package.json') as { name: string; version: string };
 
 /**
- * The user-stats read model: its own tables, fed only by `UserRegistered` / `UserDeactivated`, read by
- * `GetUserStats`, recomputed from `users` by `RebuildUserStats`.
+ * The user-stats read model: its own tables, fed by a durable subscription to `UserRegistered` / `UserDeactivated`
+ * (any process composing this slice drives it, from the event log), read by `GetUserStats` (after catching up),
+ * recomputed from `users` by `RebuildUserStats`.
  */
 export const userStats = defineSlice({
   name,
   version,
   requires: [users],
-  handlers: [
-    handle(GetUserStats, GetUserStatsHandler),
-    handle(RebuildUserStats, RebuildUserStatsHandler),
-    on(UserRegistered, CountRegistration),
-    on(UserDeactivated, CountDeactivation),
+  handlers: [handle(GetUserStats, GetUserStatsHandler), handle(RebuildUserStats, RebuildUserStatsHandler)],
+  subscriptions: [
+    // Its first migration seeds the tables from `users`, so the subscription starts at the log's end then.
+    subscribe([UserRegistered, UserDeactivated], CountUsers, {
+      name: countUsersSubscription,
+      batch: 1000,
+      from: 'end',
+    }),
   ],
   migrations,
 });

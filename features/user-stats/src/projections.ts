@@ -1,35 +1,43 @@
 import { Database } from '@slicewise/db';
-import type { NotificationHandler } from '@slicewise/mediator';
-import type { UserDeactivated, UserRegistered } from '@slicewise/users';
+import type { Delivery, EventSubscriber } from '@slicewise/mediator';
+import { UserDeactivated, UserRegistered } from '@slicewise/users';
 import { Service } from 'typedi';
 
-/** Counts a registration: one more user (active or not) and one more on its UTC day. */
+/** The durable subscription feeding the read model: its checkpoint is kept under this name. */
+export const countUsersSubscription = '@slicewise/user-stats/count-users';
+
+/**
+ * Counts registrations (one more user, active or not, and one more on its UTC day) and deactivations (one active
+ * user fewer) from the event log, a batch at a time: one statement for the totals and one per day in the batch.
+ * It runs in the transaction that advances the subscription's checkpoint, so each event counts exactly once.
+ */
 @Service()
-export class CountRegistration implements NotificationHandler<UserRegistered> {
+export class CountUsers implements EventSubscriber<UserRegistered | UserDeactivated> {
   constructor(private readonly db: Database) {}
 
-  handle({ user, registeredAt }: UserRegistered): void {
-    this.db.atomic(() => {
+  handle(deliveries: readonly Delivery<UserRegistered | UserDeactivated>[]): void {
+    let registered = 0;
+    let active = 0;
+    const perDay = new Map<string, number>();
+    for (const { event } of deliveries) {
+      if (event instanceof UserRegistered) {
+        registered++;
+        if (event.user.active) active++;
+        const day = event.registeredAt.slice(0, 10);
+        perDay.set(day, (perDay.get(day) ?? 0) + 1);
+      } else if (event instanceof UserDeactivated) active--;
+    }
+    this.db.execute(
+      `INSERT INTO user_stats_totals (id, total, active) VALUES (1, ?, max(?, 0))
+       ON CONFLICT (id) DO UPDATE SET total = total + excluded.total, active = max(active + ?, 0)`,
+      [registered, active, active],
+    );
+    for (const [day, count] of perDay) {
       this.db.execute(
-        `INSERT INTO user_stats_totals (id, total, active) VALUES (1, 1, ?)
-         ON CONFLICT (id) DO UPDATE SET total = total + 1, active = active + excluded.active`,
-        [user.active ? 1 : 0],
+        `INSERT INTO user_stats_days (day, registered) VALUES (?, ?)
+         ON CONFLICT (day) DO UPDATE SET registered = registered + excluded.registered`,
+        [day, count],
       );
-      this.db.execute(
-        `INSERT INTO user_stats_days (day, registered) VALUES (?, 1)
-         ON CONFLICT (day) DO UPDATE SET registered = registered + 1`,
-        [registeredAt.slice(0, 10)],
-      );
-    });
-  }
-}
-
-/** Counts a deactivation: one active user fewer (`UserDeactivated` is published once per user). */
-@Service()
-export class CountDeactivation implements NotificationHandler<UserDeactivated> {
-  constructor(private readonly db: Database) {}
-
-  handle(): void {
-    this.db.execute('UPDATE user_stats_totals SET active = max(active - 1, 0) WHERE id = 1');
+    }
   }
 }

@@ -1,8 +1,10 @@
 import { Database } from '@slicewise/db';
+import { EventLog } from '@slicewise/events';
 import { Command, declareRequest, type RequestHandler } from '@slicewise/mediator';
 import { Service } from 'typedi';
 import { readUserStats, type UserStats, userStatsSchema } from './get-user-stats.js';
 import { rebuildSql } from './migrations.js';
+import { countUsersSubscription } from './projections.js';
 
 /** Recomputes the read model from the `users` table (the only time this slice reads it) and returns it. */
 export class RebuildUserStats extends Command<UserStats> {
@@ -15,14 +17,21 @@ export class RebuildUserStats extends Command<UserStats> {
   });
 }
 
-/** Replaces both read-model tables in one transaction. */
+/**
+ * Replaces both read-model tables and moves the subscription's checkpoint to the log's end in one transaction:
+ * every event before that point is in the `users` rows it counted, every later one is counted by the subscription.
+ */
 @Service()
 export class RebuildUserStatsHandler implements RequestHandler<RebuildUserStats> {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly events: EventLog,
+  ) {}
 
   handle(): UserStats {
     return this.db.atomic(() => {
       this.db.raw.exec(rebuildSql);
+      this.events.reset(countUsersSubscription, 'end');
       return readUserStats(this.db);
     });
   }

@@ -1,8 +1,19 @@
-import { Notification } from '@slicewise/mediator';
-import type { UserDto } from './user.js';
+import { declareEvent, Notification } from '@slicewise/mediator';
+import { z } from 'zod';
+import { type UserDto, userDtoSchema } from './user.js';
 
-/** A user was registered and the write is committed. Published by `register-user` and `import-users`. */
+const isoTimestamp = z.iso.datetime();
+
+/**
+ * A user was registered. A durable event: `register-user` and `import-users` publish it inside the write's
+ * transaction, so it is in the host's event log exactly when the row is.
+ */
 export class UserRegistered extends Notification {
+  static readonly event = declareEvent({
+    type: '@slicewise/users/UserRegistered',
+    payload: z.object({ user: userDtoSchema, registeredAt: isoTimestamp }),
+  });
+
   constructor(
     /** The new user, as `GetUser` would return it. */
     readonly user: UserDto,
@@ -13,8 +24,13 @@ export class UserRegistered extends Notification {
   }
 }
 
-/** An active user was deactivated and the write is committed. Published once per user, by `deactivate-user`. */
+/** An active user was deactivated: a durable event, published once per user by `deactivate-user`, in its write. */
 export class UserDeactivated extends Notification {
+  static readonly event = declareEvent({
+    type: '@slicewise/users/UserDeactivated',
+    payload: z.object({ userId: z.number().int().positive(), deactivatedAt: isoTimestamp }),
+  });
+
   constructor(
     readonly userId: number,
     /** ISO-8601 UTC timestamp of the deactivation. */

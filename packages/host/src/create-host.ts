@@ -1,4 +1,5 @@
 import { Database, type DatabaseOptions, migrate } from '@slicewise/db';
+import { EventLog, type EventLogOptions, eventLogMigrations, eventLogSet } from '@slicewise/events';
 import {
   type Behavior,
   createMediator,
@@ -26,15 +27,26 @@ export interface HostOptions {
   onError?: ErrorHook;
   /** The OpenTelemetry tracer for dispatch spans, or `false`; default: the global one when a provider is registered. */
   tracer?: MediatorOptions['tracer'];
+  /**
+   * The durable event log in the host's database: how it drives the composed slices' subscriptions (poll
+   * interval, retries, retention…), or `{ drive: false }` to only append (a process that must not run
+   * subscribers; another host drives them). See `@slicewise/events`.
+   */
+  events?: EventLogOptions & { drive?: boolean };
 }
 
 /** A running composition: the mediator to send through, and the database it owns. */
 export interface Host {
   readonly mediator: Mediator;
   readonly db: Database;
-  /** Migrations applied while starting, as `slice/migration`. */
+  /** The durable event log: `drain()`, `catchUp()`, `status()`, `parked()`, `retry(id)`, `reset(name)`. */
+  readonly events: EventLog;
+  /** The slices' migrations applied while starting, as `slice/migration` (the event log's own are not listed). */
   readonly applied: readonly string[];
-  /** Closes the database when the host opened it. */
+  /**
+   * Stops driving subscriptions (after bringing this process's exactly-once ones up to date, for at most 250 ms)
+   * and closes the database when the host opened it.
+   */
   close(): void;
 }
 
@@ -58,18 +70,40 @@ export function createHost(options: HostOptions): Host {
   try {
     const container = new ContainerInstance(`slicewise-host-${++hostCount}`);
     container.set({ id: Database, value: db });
+    const { drive = true, ...logOptions } = options.events ?? {};
+    const events = new EventLog(db, logOptions);
+    container.set({ id: EventLog, value: events });
     const mediator = createMediator({
       slices: options.slices,
       container,
+      eventSink: events,
       ...(options.behaviors && { behaviors: options.behaviors }),
       ...(options.publishStrategy && { publishStrategy: options.publishStrategy }),
       ...(options.onError && { onError: options.onError }),
       ...(options.tracer !== undefined && { tracer: options.tracer }),
     });
-    const applied = mediator.slices.flatMap((slice) =>
-      migrate(db, slice.name, slice.migrations ?? []).map((name) => `${slice.name}/${name}`),
-    );
-    return { mediator, db, applied, close: () => ownsDatabase && db.close() };
+    if (!db.raw.readonly) migrate(db, eventLogSet, eventLogMigrations); // the log's own tables, before any slice's
+    const applied: string[] = [];
+    for (const slice of mediator.slices) {
+      // A slice's subscriptions start in the transaction of its migrations: one seeding a read model from the
+      // current rows and a subscription starting at the log's end see the same moment.
+      const subscriptions = mediator.subscriptions.filter((subscription) => subscription.slice === slice.name);
+      const start = () => {
+        const names = migrate(db, slice.name, slice.migrations ?? []);
+        events.attach(subscriptions);
+        return names;
+      };
+      const names = db.raw.readonly || subscriptions.length === 0 ? start() : db.atomic(start);
+      applied.push(...names.map((name) => `${slice.name}/${name}`));
+    }
+    if (drive) events.start();
+    const close = () => {
+      void events.stop();
+      if (!ownsDatabase || !db.raw.open) return;
+      if (drive && !db.raw.readonly) events.catchUp(undefined, 250);
+      db.close();
+    };
+    return { mediator, db, events, applied, close };
   } catch (error) {
     if (ownsDatabase) db.close();
     throw error;

@@ -1,0 +1,8 @@
+export { type EncodedEvent, EventDecoder, encodeEvent } from './codec.js';
+export {
+  EventLog,
+  type EventLogOptions,
+  type ParkedEvent,
+  type SubscriptionStatus,
+} from './event-log.js';
+export { eventLogMigrations, eventLogSet } from './schema.js';
