@@ -72,7 +72,10 @@ export class EventLog implements EventSink {
   #dataVersion = -1;
   #dueAt = Number.POSITIVE_INFINITY;
   #prunedAt = 0;
-  #stopped = true;
+  /** Driving on its own (after `start`): wakes after appends and polls. */
+  #running = false;
+  /** `stop` was called: a drain in progress ends after its current step. */
+  #stopping = false;
 
   constructor(db: Database, options: EventLogOptions = {}) {
     this.#db = db;
@@ -120,8 +123,9 @@ export class EventLog implements EventSink {
 
   /** Starts driving: a drain now, then one whenever another process commits or a retry falls due. */
   start(): this {
-    if (!this.#stopped || this.#db.raw.readonly) return this;
-    this.#stopped = false;
+    if (this.#running || this.#db.raw.readonly) return this;
+    this.#running = true;
+    this.#stopping = false;
     this.#timer = setInterval(() => this.#poll(), this.#options.pollMs);
     this.#timer.unref();
     this.#wake();
@@ -130,7 +134,8 @@ export class EventLog implements EventSink {
 
   /** Stops driving; a drain in progress finishes its current batch. Resolves when it has. */
   async stop(): Promise<void> {
-    this.#stopped = true;
+    this.#running = false;
+    this.#stopping = true;
     clearInterval(this.#timer);
     this.#timer = undefined;
     await this.#draining;
@@ -161,8 +166,9 @@ export class EventLog implements EventSink {
     for (const runner of this.#runners.values()) {
       if (name !== undefined && runner.subscription.name !== name) continue;
       if (runner.subscription.delivery === 'exactly-once') {
-        while (Date.now() < until && this.#guarded(() => runner.step()) === 'handled') {
-          // next batch
+        let result: unknown = 'handled';
+        while ((result === 'handled' || result === 'failed') && Date.now() < until) {
+          result = this.#guarded(() => runner.step()); // a failed batch is retried at once, one event at a time
         }
       }
       const row = this.#store.subscription(runner.subscription.name);
@@ -233,11 +239,11 @@ export class EventLog implements EventSink {
   }
 
   #wake(): void {
-    if (this.#stopped || this.#scheduled || this.#runners.size === 0) return;
+    if (!this.#running || this.#scheduled || this.#runners.size === 0) return;
     this.#scheduled = true;
     setImmediate(() => {
       this.#scheduled = false;
-      if (!this.#stopped) void this.drain();
+      if (this.#running) void this.drain();
     });
   }
 
@@ -260,7 +266,7 @@ export class EventLog implements EventSink {
       this.#dueAt = Number.POSITIVE_INFINITY;
       let sliceStart = Date.now();
       let progressed = true;
-      while (progressed && !this.#stopped) {
+      while (progressed && !this.#stopping) {
         progressed = false;
         for (const runner of this.#runners.values()) {
           const result = await this.#stepSafely(runner);
@@ -273,7 +279,7 @@ export class EventLog implements EventSink {
           sliceStart = Date.now();
         }
       }
-    } while (this.#again && !this.#stopped);
+    } while (this.#again && !this.#stopping);
   }
 
   /** One step of a runner; an unexpected failure (not the handler's: those are retried) is reported, retried later. */
