@@ -4,6 +4,7 @@ import { CancelledError, declarationOf, ValidationError } from '@slicewise/media
 import type { UserRow } from '@slicewise/users';
 import { type CliCommand, localAdmin } from './commands.js';
 import { demoUsers } from './demo-users.js';
+import { eventCommands } from './event-commands.js';
 import { exitCodes } from './exit-codes.js';
 import type { Field } from './fields.js';
 import { formatCount, writeJson, writeTable } from './output.js';
@@ -95,7 +96,7 @@ const dbSeed: CliCommand = {
   async run(input, context) {
     const count = positiveInteger('count', input.count, 20);
     // The users table belongs to the users model: compose it (whatever else is loaded) so the table exists,
-    // and tell subscribers (user-stats) about each new user, as register-user does, after its batch commits.
+    // and record each new user's UserRegistered in the event log, as register-user does.
     const { users, toUserDto, UserRegistered } = await import('@slicewise/users');
     const { db, mediator } = context.host([users]);
     const insert = db.prepare('INSERT OR IGNORE INTO users (name, email, active) VALUES (?, ?, ?) RETURNING *');
@@ -111,20 +112,19 @@ const dbSeed: CliCommand = {
       while (done < count) {
         if (context.signal.aborted) throw new CancelledError();
         const size = Math.min(batch, count - done);
-        const inserted = db.atomic(() => {
-          const rows: UserRow[] = [];
+        // The rows and their UserRegistered events commit together, as register-user writes them.
+        added += db.atomic(() => {
+          let rows = 0;
           for (let i = 0; i < size; i++) {
             const user = demo.next().value;
             const row = user && (insert.get(user.name, user.email, user.active) as UserRow | undefined);
-            if (row) rows.push(row);
+            if (!row) continue;
+            rows++;
+            void mediator.publish(new UserRegistered(toUserDto(row), row.created_at), { caller: localAdmin });
           }
           return rows;
         });
-        added += inserted.length;
         done += size;
-        for (const row of inserted) {
-          await mediator.publish(new UserRegistered(toUserDto(row), row.created_at), { caller: localAdmin });
-        }
         progress.update({ done, total: count });
         if (count > batch) await nextTurn(); // lets Ctrl-C in between batches
       }
@@ -203,4 +203,4 @@ const listSlices: CliCommand = {
 };
 
 /** The commands of the host itself, beside the slices' requests. */
-export const hostCommands: readonly CliCommand[] = [dbMigrate, dbSeed, listSlices];
+export const hostCommands: readonly CliCommand[] = [dbMigrate, dbSeed, listSlices, ...eventCommands];

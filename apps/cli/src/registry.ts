@@ -15,9 +15,9 @@ export interface SliceEntry {
    */
   readonly commands: readonly string[];
   /**
-   * Other entries (by name) to load with this one: the slices answering the requests this slice `sends`, and
-   * those subscribing to the notifications it publishes (a read model kept exact). Slices it `requires` are
-   * composed by the mediator already.
+   * Other entries (by name) to load with this one: the slices answering the requests this slice `sends`. Slices it
+   * `requires` are composed by the mediator already; durable subscribers to its events need not be loaded (the
+   * events wait in the log for the next process that composes them).
    */
   readonly with?: readonly string[];
   /** Imports the slice's package: `() => import('@slicewise/get-user').then(...)`. */

@@ -1,14 +1,9 @@
 import type { SliceRegistry } from './registry.js';
 
-/** The read model fed by UserRegistered / UserDeactivated: composed with the slices publishing them. */
-const stats = '@slicewise/user-stats';
-
 /**
  * The slices the `slicewise` CLI serves: the ONE list to edit when a slice is added. Each entry names the
  * commands its requests declare (`declaration.cli.command`) so a command imports only its own slice;
  * `run-cli.test.ts` fails when this index and the declarations disagree.
- *
- * A slice publishing notifications another slice subscribes to lists it in `with`.
  *
  * Adding a slice: `pnpm --filter @slicewise/cli add @slicewise/<name>@workspace:^`, then one entry.
  */
@@ -26,19 +21,16 @@ export const slices: SliceRegistry = [
   {
     name: '@slicewise/register-user',
     commands: ['users register'],
-    with: [stats],
     load: () => import('@slicewise/register-user').then((m) => ({ slice: m.registerUser })),
   },
   {
     name: '@slicewise/deactivate-user',
     commands: ['users deactivate'],
-    with: [stats],
     load: () => import('@slicewise/deactivate-user').then((m) => ({ slice: m.deactivateUser })),
   },
   {
     name: '@slicewise/import-users',
     commands: ['users import'],
-    with: [stats],
     load: () => import('@slicewise/import-users').then((m) => ({ slice: m.importUsers })),
   },
   {
