@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { Database, Migrations } from '@slicewise/db';
 import { CancelledError, declarationOf, ValidationError } from '@slicewise/mediator';
-import type { UserRow } from '@slicewise/users';
+import type { RegisteredUser, UserRow } from '@slicewise/users';
 import { type CliCommand, localAdmin } from './commands.js';
 import { demoUsers } from './demo-users.js';
 import { eventCommands } from './event-commands.js';
@@ -96,8 +96,8 @@ const dbSeed: CliCommand = {
   async run(input, context) {
     const count = positiveInteger('count', input.count, 20);
     // The users table belongs to the users model: compose it (whatever else is loaded) so the table exists,
-    // and record each new user's UserRegistered in the event log, as register-user does.
-    const { users, toUserDto, UserRegistered } = await import('@slicewise/users');
+    // and record each batch's UsersRegistered in the event log, in the batch's transaction, as import-users does.
+    const { users, toUserDto, UsersRegistered } = await import('@slicewise/users');
     const { db, mediator } = context.host([users]);
     const insert = db.prepare('INSERT OR IGNORE INTO users (name, email, active) VALUES (?, ?, ?) RETURNING *');
     const progress = new ProgressReporter(context.stderr, context.errorColors, 'db seed', {
@@ -114,15 +114,14 @@ const dbSeed: CliCommand = {
         const size = Math.min(batch, count - done);
         // The rows and their UserRegistered events commit together, as register-user writes them.
         added += db.atomic(() => {
-          let rows = 0;
+          const registered: RegisteredUser[] = [];
           for (let i = 0; i < size; i++) {
             const user = demo.next().value;
             const row = user && (insert.get(user.name, user.email, user.active) as UserRow | undefined);
-            if (!row) continue;
-            rows++;
-            void mediator.publish(new UserRegistered(toUserDto(row), row.created_at), { caller: localAdmin });
+            if (row) registered.push({ ...toUserDto(row), registeredAt: row.created_at });
           }
-          return rows;
+          if (registered.length > 0) void mediator.publish(new UsersRegistered(registered), { caller: localAdmin });
+          return registered.length;
         });
         done += size;
         progress.update({ done, total: count });

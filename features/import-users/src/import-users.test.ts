@@ -7,7 +7,7 @@ import { createHost } from '@slicewise/host';
 import { defineSlice, type NotificationHandler, on, requestFromInput } from '@slicewise/mediator';
 import { Service } from 'typedi';
 import { afterAll, describe, expect, expectTypeOf, it } from 'vitest';
-import { type ImportProgress, ImportUsers, importUsers, UserRegistered } from './index.js';
+import { type ImportProgress, ImportUsers, importUsers, UsersRegistered } from './index.js';
 
 const writer = { caller: { id: 'test', permissions: ['users:write'] } };
 const folder = mkdtempSync(join(tmpdir(), 'import-users-'));
@@ -17,12 +17,13 @@ const seen: { email: string; inTransaction: boolean }[] = [];
 let recorderDb: Database | undefined;
 
 @Service()
-class Recorder implements NotificationHandler<UserRegistered> {
-  handle({ user }: UserRegistered): void {
-    seen.push({ email: user.email, inTransaction: (recorderDb as Database).raw.inTransaction });
+class Recorder implements NotificationHandler<UsersRegistered> {
+  handle({ users }: UsersRegistered): void {
+    for (const user of users)
+      seen.push({ email: user.email, inTransaction: (recorderDb as Database).raw.inTransaction });
   }
 }
-const recorder = defineSlice({ name: 'test-recorder', handlers: [on(UserRegistered, Recorder)] });
+const recorder = defineSlice({ name: 'test-recorder', handlers: [on(UsersRegistered, Recorder)] });
 
 function newHost() {
   seen.length = 0;
@@ -127,7 +128,7 @@ describe('ImportUsers', () => {
     host.close();
   });
 
-  it('publishes UserRegistered for each imported row, after its batch committed', async () => {
+  it('appends one UsersRegistered per batch to the event log with its rows; in-process handlers run after the commit', async () => {
     const host = newHost();
     const body = ndjson(
       { name: 'Ada', email: 'ada@example.com' },
@@ -140,6 +141,15 @@ describe('ImportUsers', () => {
     expect(seen).toEqual([
       { email: 'ada@example.com', inTransaction: false },
       { email: 'alan@example.com', inTransaction: false },
+    ]);
+    const logged = host.db
+      .query<{ type: string; payload: string }>('SELECT type, payload FROM _slicewise_events')
+      .all();
+    expect(
+      logged.map((event) => [event.type, JSON.parse(event.payload).users.map((u: { id: number }) => u.id)]),
+    ).toEqual([
+      ['@slicewise/users/UsersRegistered', [1]], // batch 1: Ada (the bad row is rejected)
+      ['@slicewise/users/UsersRegistered', [2]], // batch 2: Alan
     ]);
     host.close();
   });

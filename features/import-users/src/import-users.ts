@@ -9,7 +9,7 @@ import {
   StreamRequest,
   ValidationError,
 } from '@slicewise/mediator';
-import { type NewUser, toUserDto, UserRegistered, type UserRow } from '@slicewise/users';
+import { type NewUser, type RegisteredUser, toUserDto, type UserRow, UsersRegistered } from '@slicewise/users';
 import { Service } from 'typedi';
 import { z } from 'zod';
 import {
@@ -152,7 +152,7 @@ export class ImportUsersHandler implements StreamHandler<ImportUsers> {
     yield { ...progress, rejections: [], done: true };
   }
 
-  /** Writes one batch and its `UserRegistered` events in one transaction: all of it or none. */
+  /** Writes one batch and its `UsersRegistered` event in one transaction: all of it or none. */
   #commit(batch: readonly ParsedRow[], progress: ImportProgress, context: DispatchContext): ImportProgress {
     if (context.signal.aborted) {
       throw new CancelledError(
@@ -167,7 +167,7 @@ export class ImportUsersHandler implements StreamHandler<ImportUsers> {
       'INSERT INTO users (name, email) VALUES (?, ?) ON CONFLICT (email) DO NOTHING RETURNING *',
     );
     const { inserted, rejections } = this.db.atomic(() => {
-      let inserted = 0;
+      const registered: RegisteredUser[] = [];
       const rejections: ImportRejection[] = [];
       for (const row of batch) {
         if ('rejection' in row) {
@@ -176,15 +176,12 @@ export class ImportUsersHandler implements StreamHandler<ImportUsers> {
         }
         const user: NewUser = row.user;
         const written = insert.get(user.name, user.email) as UserRow | undefined;
-        if (!written) {
-          rejections.push({ line: row.line, code: 'CONFLICT', reason: `email ${user.email} is already registered` });
-          continue;
-        }
-        inserted++;
-        // Appended to the event log in this batch's transaction: the rows and their events commit together.
-        void context.publish(new UserRegistered(toUserDto(written), written.created_at));
+        if (written) registered.push({ ...toUserDto(written), registeredAt: written.created_at });
+        else rejections.push({ line: row.line, code: 'CONFLICT', reason: `email ${user.email} is already registered` });
       }
-      return { inserted, rejections };
+      // One event for the batch, appended in its transaction: the rows and the event commit together.
+      if (registered.length > 0) void context.publish(new UsersRegistered(registered));
+      return { inserted: registered.length, rejections };
     });
     progress.read += batch.length;
     progress.imported += inserted;

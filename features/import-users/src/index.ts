@@ -13,7 +13,7 @@ export const importUsers = defineSlice({
   handlers: [handleStream(ImportUsers, ImportUsersHandler)],
 });
 
-export { type UserDto, UserRegistered } from '@slicewise/users';
+export { type RegisteredUser, type UserDto, UsersRegistered } from '@slicewise/users';
 export {
   defaultImportBatchSize,
   type ImportProgress,

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { defineSlice, handle, subscribe } from '@slicewise/mediator';
-import { UserDeactivated, UserRegistered, users } from '@slicewise/users';
+import { UserDeactivated, UserRegistered, UsersRegistered, users } from '@slicewise/users';
 import { GetUserStats, GetUserStatsHandler } from './get-user-stats.js';
 import { migrations } from './migrations.js';
 import { CountUsers, countUsersSubscription } from './projections.js';
@@ -20,7 +20,7 @@ export const userStats = defineSlice({
   handlers: [handle(GetUserStats, GetUserStatsHandler), handle(RebuildUserStats, RebuildUserStatsHandler)],
   subscriptions: [
     // Its first migration seeds the tables from `users`, so the subscription starts at the log's end then.
-    subscribe([UserRegistered, UserDeactivated], CountUsers, {
+    subscribe([UserRegistered, UsersRegistered, UserDeactivated], CountUsers, {
       name: countUsersSubscription,
       batch: 1000,
       from: 'end',

@@ -10,7 +10,7 @@ const { name, version } = createRequire(import.meta.url)('../package.json') as {
  */
 export const users = defineSlice({ name, version, migrations });
 
-export { UserDeactivated, UserRegistered } from './notifications.js';
+export { type RegisteredUser, UserDeactivated, UserRegistered, UsersRegistered } from './notifications.js';
 export {
   maxEmailLength,
   maxNameLength,

@@ -24,6 +24,28 @@ export class UserRegistered extends Notification {
   }
 }
 
+/** One user of a {@link UsersRegistered} batch: the user, and when its row was written. */
+export interface RegisteredUser extends UserDto {
+  /** The row's `created_at`, an ISO-8601 UTC timestamp. */
+  readonly registeredAt: string;
+}
+
+/**
+ * Users were registered in bulk: one event per committed batch of an import (or of `db seed`), published in that
+ * batch's transaction. A subscriber of {@link UserRegistered} that must see every user subscribes to this too. One
+ * event per batch keeps a bulk import's log cost to one row per batch.
+ */
+export class UsersRegistered extends Notification {
+  static readonly event = declareEvent({
+    type: '@slicewise/users/UsersRegistered',
+    payload: z.object({ users: z.array(userDtoSchema.extend({ registeredAt: isoTimestamp })) }),
+  });
+
+  constructor(readonly users: readonly RegisteredUser[]) {
+    super();
+  }
+}
+
 /** An active user was deactivated: a durable event, published once per user by `deactivate-user`, in its write. */
 export class UserDeactivated extends Notification {
   static readonly event = declareEvent({

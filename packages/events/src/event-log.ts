@@ -92,7 +92,7 @@ export class EventLog implements EventSink {
 
   /** Appends a durable event, in the open transaction if there is one; wakes this process's subscriptions. */
   append(event: Notification, context: DispatchContext): void {
-    this.#store.append(encodeEvent(event), new Date().toISOString(), context.correlationId);
+    this.#store.append(encodeEvent(event), Date.now(), context.correlationId);
     this.#wake();
   }
 
@@ -229,7 +229,7 @@ export class EventLog implements EventSink {
   prune(now = Date.now()): number {
     const days = this.#options.retentionDays;
     if (days === false) return 0;
-    const before = new Date(now - days * dayMs).toISOString();
+    const before = now - days * dayMs;
     let total = 0;
     for (;;) {
       const deleted = this.#guarded(() => this.#db.atomic(() => this.#store.prune(before, 10_000)));

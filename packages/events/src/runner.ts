@@ -180,7 +180,7 @@ export class SubscriptionRunner {
       id: event.source_id ?? `${store.logId}:${event.position}`,
       type: event.type,
       event: decoder.decode(event),
-      occurredAt: event.occurred_at,
+      occurredAt: new Date(event.occurred_at).toISOString(),
       correlationId: event.correlation_id ?? undefined,
     };
   }

@@ -12,8 +12,9 @@ export const tables = {
 } as const;
 
 /**
- * - events: the log. `position` is AUTOINCREMENT so a position is never reused, even after pruning the newest.
- *   `source_id` is the global id of an event that came from another log (a broker's inbox), unique when set.
+ * - events: the log. `position` is the rowid: appends go to the end of the B-tree, and pruning never deletes the
+ *   newest event, so a position is never reused. `occurred_at` is milliseconds since the epoch. `source_id` is the
+ *   global id of an event that came from another log (a broker's inbox); NULL for events appended here.
  * - subscriptions: one checkpoint per durable subscription, with its event types (so any process can report its
  *   lag), its retry state (a failed batch is retried one event at a time up to `isolate_until`, so only the
  *   failing event waits and is parked) and, for at-least-once subscriptions, a lease.
@@ -26,13 +27,13 @@ export const eventLogMigrations: readonly Migration[] = [
       CREATE TABLE ${tables.meta} (key TEXT PRIMARY KEY, value TEXT NOT NULL);
       INSERT INTO ${tables.meta} (key, value) VALUES ('log_id', lower(hex(randomblob(8))));
       CREATE TABLE ${tables.events} (
-        position INTEGER PRIMARY KEY AUTOINCREMENT,
+        position INTEGER PRIMARY KEY,
         type TEXT NOT NULL,
         version INTEGER NOT NULL,
         payload TEXT NOT NULL,
-        occurred_at TEXT NOT NULL,
+        occurred_at INTEGER NOT NULL,
         correlation_id TEXT,
-        source_id TEXT UNIQUE
+        source_id TEXT
       );
       CREATE TABLE ${tables.subscriptions} (
         name TEXT PRIMARY KEY,

@@ -19,7 +19,8 @@ export interface SubscriptionRow {
 
 /** A stored event with what a delivery needs besides the payload. */
 export interface EventRow extends StoredEvent {
-  readonly occurred_at: string;
+  /** Milliseconds since the epoch. */
+  readonly occurred_at: number;
   readonly correlation_id: string | null;
   readonly source_id: string | null;
 }
@@ -40,17 +41,13 @@ export class EventStore {
     return this.#logId;
   }
 
-  append(event: EncodedEvent, occurredAt: string, correlationId: string | undefined, sourceId?: string): number {
+  /** Appends an event; `occurredAt` in milliseconds since the epoch. Returns its position. */
+  append(event: EncodedEvent, occurredAt: number, correlationId: string | undefined, sourceId?: string): number {
     const sql = `INSERT INTO ${events} (type, version, payload, occurred_at, correlation_id, source_id) VALUES (?, ?, ?, ?, ?, ?)`;
     const result = this.#db
       .prepare(sql)
       .run(event.type, event.version, event.payload, occurredAt, correlationId ?? null, sourceId ?? null);
     return Number(result.lastInsertRowid);
-  }
-
-  /** Whether an event with this global id from another log was already recorded here. */
-  hasSource(sourceId: string): boolean {
-    return this.#db.prepare(`SELECT 1 FROM ${events} WHERE source_id = ?`, true).get(sourceId) !== undefined;
   }
 
   maxPosition(): number {
@@ -158,15 +155,16 @@ export class EventStore {
   }
 
   /**
-   * Deletes up to `limit` events every subscription has passed and that are older than `before` (ISO-8601);
-   * returns how many it deleted.
+   * Deletes up to `limit` events every subscription has passed and that are older than `before` (ms since the
+   * epoch), never the newest (so positions are never reused); returns how many it deleted.
    */
-  prune(before: string, limit: number): number {
+  prune(before: number, limit: number): number {
     const result = this.#db
       .prepare(
         `DELETE FROM ${events} WHERE position IN (
            SELECT position FROM ${events}
            WHERE position <= coalesce((SELECT min(position) FROM ${subscriptions}), (SELECT max(position) FROM ${events}))
+             AND position < (SELECT max(position) FROM ${events})
              AND occurred_at < ? ORDER BY position LIMIT ?)`,
       )
       .run(before, limit);

@@ -190,10 +190,8 @@ export class Mediator implements Sender, Publisher {
         if (span) failSpan(span.span, error);
         throw error;
       }
-      work =
-        handlers.length === 0
-          ? Promise.resolve()
-          : Promise.resolve().then(span ? () => withSpan(span.context, run) : run);
+      if (handlers.length === 0 && !span && !this.#onError) return Promise.resolve(); // appended: nothing else to do
+      work = Promise.resolve().then(span ? () => withSpan(span.context, run) : run);
     } else work = span ? withSpan(span.context, run) : run();
     return this.#settle(work, 'publish', notification, context, span?.span, true);
   }
