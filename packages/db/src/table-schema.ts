@@ -37,6 +37,8 @@ export interface IndexOptions {
   unique?: boolean;
   /** No error when an index of this name exists. */
   ifNotExists?: boolean;
+  /** When the default name is taken, add `_2`, `_3`… until it is free (as sqlite-utils' `find_unique_name`). */
+  findUniqueName?: boolean;
 }
 
 /** Options of {@link Table.addColumn}. */
@@ -133,11 +135,16 @@ export function create<T extends Table<object>>(
 /** Creates an index on these columns and returns its name. */
 export function createIndex(table: Table<object>, columns: readonly string[], options: IndexOptions): string {
   if (columns.length === 0) throw new InvalidColumnsError('An index needs at least one column', []);
-  const existing = new Set(table.columns.map((column) => column.name));
-  const unknown = columns.filter((column) => !existing.has(column));
+  const existing = new Set(table.columns.map((column) => column.name.toLowerCase()));
+  const unknown = columns.filter((column) => !existing.has(column.toLowerCase()));
   if (unknown.length > 0)
     throw new InvalidColumnsError(`No such columns in ${table.name}: ${unknown.join(', ')}`, unknown);
-  const name = options.name ?? `idx_${table.name}_${columns.join('_')}`;
+  const base = options.name ?? `idx_${table.name.replaceAll(' ', '_')}_${columns.join('_')}`;
+  let name = base;
+  if (options.findUniqueName && options.name === undefined) {
+    const taken = table.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", true);
+    for (let suffix = 2; taken.get([name]) !== undefined; suffix++) name = `${base}_${suffix}`;
+  }
   const sql =
     `CREATE ${options.unique ? 'UNIQUE ' : ''}INDEX ${options.ifNotExists ? 'IF NOT EXISTS ' : ''}` +
     `${quoteIdentifier(name)} ON ${table.quoted} (${columns.map(quoteIdentifier).join(', ')})`;
@@ -156,20 +163,31 @@ export function addColumn<T extends Table<object>>(table: T, name: string, type:
   return table;
 }
 
-/** Adds the columns these rows have and the table lacks, with types inferred from the rows. */
+/**
+ * Adds the columns these rows have and the table lacks, with types inferred from the rows. Names are
+ * compared as SQLite does, ignoring case: `existing` holds lower-cased names.
+ */
 export function addMissingColumns(table: Table<object>, rows: readonly object[], existing?: Set<string>): Set<string> {
-  const have = existing ?? new Set(table.columns.map((column) => column.name));
-  const types = new Map<string, ColumnType | undefined>();
+  const have = existing ?? columnNameSet(table);
+  const types = new Map<string, { name: string; type: ColumnType | undefined }>();
   for (const row of rows) {
     for (const [key, value] of Object.entries(row)) {
-      if (!have.has(key)) types.set(key, widenColumnType(types.get(key), columnTypeOf(value)));
+      const lower = key.toLowerCase();
+      if (have.has(lower)) continue;
+      const seen = types.get(lower);
+      types.set(lower, { name: seen?.name ?? key, type: widenColumnType(seen?.type, columnTypeOf(value)) });
     }
   }
-  for (const [name, type] of types) {
+  for (const [lower, { name, type }] of types) {
     addColumn(table, name, type ?? 'TEXT', {});
-    have.add(name);
+    have.add(lower);
   }
   return have;
+}
+
+/** The table's column names, lower-cased: SQLite matches column names without regard to case. */
+export function columnNameSet(table: Table<object>): Set<string> {
+  return new Set(table.columns.map((column) => column.name.toLowerCase()));
 }
 
 /** Adds a foreign key by rebuilding the table (SQLite cannot add one in place). */

@@ -4,7 +4,7 @@ import { InvalidColumnsError } from './errors.js';
 import { quoteIdentifier } from './identifiers.js';
 import { fromSqliteError } from './sqlite-errors.js';
 import type { Table } from './table.js';
-import { addMissingColumns, type CreateOptions, create } from './table-schema.js';
+import { addMissingColumns, type CreateOptions, columnNameSet, create } from './table-schema.js';
 import { needsRowByRow, onConflictSql, sameColumns, upsertPk, upsertRowByRow } from './upsert.js';
 import { type ColumnType, columnTypeOf, toSqlValue, widenColumnType } from './values.js';
 
@@ -76,9 +76,9 @@ function writeBatch(
   db.atomic(() => {
     if (state.existing === undefined) {
       if (!table.exists()) createFromRows(table, batch, columns, options);
-      state.existing = new Set(table.columns.map((column) => column.name));
+      state.existing = columnNameSet(table);
     }
-    const missing = columns.filter((column) => !(state.existing as Set<string>).has(column));
+    const missing = columns.filter((column) => !(state.existing as Set<string>).has(column.toLowerCase()));
     if (missing.length > 0) {
       if (!options.alter)
         throw new InvalidColumnsError(`Table ${table.name} has no columns ${missing.join(', ')}`, missing);
@@ -155,6 +155,9 @@ function createFromRows(
     for (const row of batch) type = widenColumnType(type, columnTypeOf(row[column]));
     types[column] = options.columnTypes?.[column] ?? type ?? 'TEXT';
   }
+  for (const [column, type] of Object.entries(options.columnTypes ?? {})) {
+    if (!(column in types) && type !== undefined) types[column] = type;
+  }
   create(table, types, {
     pk,
     ...(options.notNull ? { notNull: options.notNull } : {}),
@@ -181,7 +184,13 @@ function pkOf(
   const pk = pkOption === undefined ? table.pks : typeof pkOption === 'string' ? [pkOption] : [...pkOption];
   if (pk.length === 1) {
     const value = row[pk[0] as string];
-    return value === undefined || value === null ? rowid : toSqlValue(value);
+    return value === undefined || value === null ? rowid : lastPkValue(value);
   }
-  return pk.map((column) => toSqlValue(row[column]));
+  return pk.map((column) => lastPkValue(row[column]));
+}
+
+/** A primary key value as `lastPk` reports it: as stored, but integers as numbers (bigint only past 2^53). */
+function lastPkValue(value: unknown): unknown {
+  const stored = toSqlValue(value);
+  return typeof stored === 'bigint' && typeof value === 'number' ? value : stored;
 }

@@ -31,8 +31,10 @@ export function onConflictSql(columns: readonly string[], pk: readonly string[])
  * batches are upserted row by row instead.
  */
 export function needsRowByRow(table: Table<object>, columns: readonly string[]): boolean {
-  const given = new Set(columns);
-  return table.columns.some((c) => c.notNull && c.defaultValue === null && c.pk === 0 && !given.has(c.name));
+  const given = new Set(columns.map((column) => column.toLowerCase()));
+  return table.columns.some(
+    (c) => c.notNull && c.defaultValue === null && c.pk === 0 && !given.has(c.name.toLowerCase()),
+  );
 }
 
 /** Upserts rows one at a time, each with its own columns: updates those of an existing row, else inserts it. */
