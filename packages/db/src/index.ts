@@ -1,5 +1,6 @@
-export { Database, type DatabaseOptions } from './database.js';
+export { Database, type DatabaseOptions, type PrepareOptions, type TableOptions } from './database.js';
 export { AlterError, InvalidColumnsError, InvalidIdentifierError, MigrationError, TransactionError } from './errors.js';
+export type { ExtractOptions } from './extract.js';
 export { escapeFts, type FtsOptions, type SearchOptions } from './fts.js';
 export { quoteIdentifier } from './identifiers.js';
 export type { Column, ForeignKey, Index } from './introspection.js';

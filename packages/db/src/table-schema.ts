@@ -1,3 +1,4 @@
+import { transformToMatch } from './create-transform.js';
 import { AlterError, InvalidColumnsError } from './errors.js';
 import { quoteIdentifier, quoteLiteral } from './identifiers.js';
 import { type ForeignKey, pksOf } from './introspection.js';
@@ -26,6 +27,11 @@ export interface CreateOptions {
   ifNotExists?: boolean;
   /** Drop an existing table of this name first. */
   replace?: boolean;
+  /**
+   * Make an existing table match: add missing columns, then rebuild it (only when something differs) with
+   * these column types, `NOT NULL`, defaults and primary key, dropping the other columns.
+   */
+  transform?: boolean;
   /** Declare a `STRICT` table (SQLite enforces the column types). */
   strict?: boolean;
 }
@@ -121,6 +127,7 @@ export function create<T extends Table<object>>(
     notNull: notNull.has(name),
     defaultSql: name in defaults ? quoteLiteral(defaults[name]) : null,
   }));
+  if (options.transform && !options.replace && table.exists()) return transformToMatch(table, columns, options);
   table.db.atomic(() => {
     if (table.exists()) {
       if (options.ifNotExists) return;
@@ -156,6 +163,9 @@ export function createIndex(table: Table<object>, columns: readonly string[], op
 export function addColumn<T extends Table<object>>(table: T, name: string, type: string, options: AddColumnOptions): T {
   if (!table.exists()) throw new AlterError(`Table ${table.name} does not exist`);
   const normal = normalizeColumnType(type, name);
+  if (options.fk !== undefined && !table.db.table(options.fk).exists()) {
+    throw new AlterError(`Foreign key target table ${options.fk} does not exist`);
+  }
   const notNull =
     options.notNullDefault === undefined ? '' : ` NOT NULL DEFAULT ${quoteLiteral(options.notNullDefault)}`;
   table.db.execute(`ALTER TABLE ${table.quoted} ADD COLUMN ${quoteIdentifier(name)} ${normal}${notNull}`);

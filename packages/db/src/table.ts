@@ -1,6 +1,7 @@
 import { NotFoundError } from '@slicewise/errors';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Database, TableOptions } from './database.js';
+import { type ExtractOptions, extract } from './extract.js';
 import { disableFts, enableFts, type FtsOptions, populateFts, type SearchOptions, search } from './fts.js';
 import { quoteIdentifier } from './identifiers.js';
 import {
@@ -211,6 +212,14 @@ export class Table<TRow extends object = Record<string, unknown>> {
   /** Rebuilds the table in SQLite's 12 steps to change types, rename, drop or reorder columns, or change the pk. */
   transform(options: TransformOptions): this {
     return transform(this, options);
+  }
+
+  /**
+   * Moves these columns' values into a lookup table (`id` plus the columns, one row per distinct value) and
+   * replaces them with a foreign key column to it, as sqlite-utils' `extract` does.
+   */
+  extract(columns: string | readonly string[], options?: ExtractOptions): this {
+    return extract(this, columns, options ?? {});
   }
 
   /** Drops the table; `ignore` makes a missing table no error. */

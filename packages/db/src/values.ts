@@ -36,7 +36,7 @@ export function columnTypeOf(value: unknown): ColumnType | undefined {
   if (value === null || value === undefined) return undefined;
   switch (typeof value) {
     case 'number':
-      return Number.isInteger(value) ? 'INTEGER' : 'REAL';
+      return Number.isInteger(value) && Math.abs(value) < int64Limit ? 'INTEGER' : 'REAL';
     case 'bigint':
     case 'boolean':
       return 'INTEGER';
@@ -47,11 +47,15 @@ export function columnTypeOf(value: unknown): ColumnType | undefined {
   }
 }
 
-/** The widest type that holds both, as sqlite-utils decides for a mixed column: integer and real make real, else text. */
+/**
+ * The widest type that holds both, as sqlite-utils decides for a mixed column: integer and real make real,
+ * bytes and text make blob, any other mix text.
+ */
 export function widenColumnType(a: ColumnType | undefined, b: ColumnType | undefined): ColumnType | undefined {
   if (a === undefined || a === b) return b;
   if (b === undefined) return a;
   if ((a === 'INTEGER' && b === 'REAL') || (a === 'REAL' && b === 'INTEGER')) return 'REAL';
+  if ((a === 'BLOB' && b === 'TEXT') || (a === 'TEXT' && b === 'BLOB')) return 'BLOB';
   return 'TEXT';
 }
 
