@@ -16,6 +16,14 @@ export interface LookupOptions<TRow> extends Omit<InsertOptions<TRow>, 'ignore' 
   pk?: string;
 }
 
+/** Options of {@link Table.update}. */
+export interface UpdateOptions {
+  /** Add the columns the changes name and the table lacks. */
+  alter?: boolean;
+  /** SQL expressions that wrap a column's bound value, e.g. `{ name: 'upper(?)' }`. */
+  conversions?: Record<string, string>;
+}
+
 function pkWhere(table: Table<object>, pk: PkValue): { where: string; values: unknown[] } {
   if (!table.exists()) {
     throw new NotFoundError(`Table ${table.name} does not exist`, { details: { table: table.name } });
@@ -29,12 +37,7 @@ function pkWhere(table: Table<object>, pk: PkValue): { where: string; values: un
 }
 
 /** Sets the given columns of one row; `NotFoundError` when no row has this primary key. */
-export function update<T extends Table<object>>(
-  table: T,
-  pk: PkValue,
-  changes: object,
-  options: { alter?: boolean },
-): T {
+export function update<T extends Table<object>>(table: T, pk: PkValue, changes: object, options: UpdateOptions): T {
   const keys = Object.keys(changes);
   if (keys.length === 0) {
     table.get(pk);
@@ -44,7 +47,7 @@ export function update<T extends Table<object>>(
   table.db.atomic(() => {
     if (options.alter) addMissingColumns(table, [changes]);
     const { where, values } = pkWhere(table, pk);
-    const sets = keys.map((key) => `${quoteIdentifier(key)} = ?`).join(', ');
+    const sets = keys.map((key) => `${quoteIdentifier(key)} = ${options.conversions?.[key] ?? '?'}`).join(', ');
     const bound = [...keys.map((key) => toSqlValue((changes as Row)[key])), ...values];
     const result = table.db.execute(`UPDATE ${table.quoted} SET ${sets} WHERE ${where}`, bound);
     if (result.changes === 0) table.get(pk);

@@ -1,6 +1,7 @@
 import { NotFoundError } from '@slicewise/errors';
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Database, TableOptions } from './database.js';
+import type { Database } from './database.js';
+import type { TableOptions } from './database-options.js';
 import { type ExtractOptions, extract } from './extract.js';
 import { disableFts, enableFts, type FtsOptions, populateFts, type SearchOptions, search } from './fts.js';
 import { quoteIdentifier } from './identifiers.js';
@@ -21,7 +22,7 @@ import { getFailure, type PkValue, type RowsWhereOptions, rowNotFound, selectSql
 import * as schema from './table-schema.js';
 import * as writes from './table-writes.js';
 import { type TransformOptions, transform } from './transform.js';
-import { type ColumnType, toSqlParams, toSqlValue } from './values.js';
+import { type ColumnType, hasNumericAffinity, toSqlParams, toSqlValue } from './values.js';
 
 const readCacheSize = 200;
 
@@ -43,6 +44,8 @@ export class Table<TRow extends object = Record<string, unknown>> {
   #version = -1;
   #pks: string[] | undefined;
   #get: BetterSqlite3.Statement | undefined;
+  /** Whether the single primary key column stores whole doubles as integers (then `get(7)` binds 7 as it is). */
+  #numericPk = false;
   readonly #reads = new Map<string, BetterSqlite3.Statement>();
   /** How this handle's own reads prepare their statements (`safeIntegers`). */
   readonly #readOptions: { safeIntegers?: boolean };
@@ -138,7 +141,9 @@ export class Table<TRow extends object = Record<string, unknown>> {
     const statement = (this.#version === this.db.schemaVersion && this.#get) || this.#prepareGet();
     let row: unknown;
     try {
-      row = statement.get(typeof pk === 'object' ? toSqlParams(pk) : toSqlValue(pk));
+      row = statement.get(
+        typeof pk === 'object' ? toSqlParams(pk) : typeof pk === 'number' && this.#numericPk ? pk : toSqlValue(pk),
+      );
     } catch (error) {
       throw getFailure(error, this.name, this.pks, statement.source);
     }
@@ -170,7 +175,7 @@ export class Table<TRow extends object = Record<string, unknown>> {
   }
 
   /** Sets the given columns of the row with this primary key; throws `NotFoundError` when there is none. */
-  update(pk: PkValue, changes: Partial<TRow>, options?: { alter?: boolean }): this {
+  update(pk: PkValue, changes: Partial<TRow>, options?: rowChanges.UpdateOptions): this {
     return rowChanges.update(this, pk, changes, options ?? {});
   }
 
@@ -262,6 +267,8 @@ export class Table<TRow extends object = Record<string, unknown>> {
     const pks = this.pks;
     if (!this.exists()) throw new NotFoundError(`Table ${this.name} does not exist`, { details: { table: this.name } });
     const where = pks.map((pk) => `${quoteIdentifier(pk)} = ?`).join(' AND ');
+    const pkType = this.columns.find((column) => column.name === pks[0])?.type ?? '';
+    this.#numericPk = pks.length === 1 && (pks[0] === 'rowid' || hasNumericAffinity(pkType));
     this.#get = this.db.prepare(selectSql(this.quoted, where), this.#readOptions);
     return this.#get;
   }

@@ -98,3 +98,14 @@ export function toSqlParams(
   for (const key in params) bound[key] = toSqlValue((params as Record<string, unknown>)[key]);
   return bound;
 }
+
+/**
+ * Whether a column of this declared type has INTEGER, REAL or NUMERIC affinity (SQLite's rules: `INT`, then
+ * `CHAR`/`CLOB`/`TEXT`, then `BLOB` or no type, else numeric). There SQLite stores a double that is a whole
+ * number as an integer (REAL keeps it real, as it would an integer), so a number can bind as it is.
+ */
+export function hasNumericAffinity(declaredType: string): boolean {
+  const type = declaredType.toUpperCase();
+  if (type.includes('INT')) return true;
+  return !(type === '' || /CHAR|CLOB|TEXT|BLOB/.test(type));
+}
