@@ -30,7 +30,7 @@ export interface Outcome {
 }
 
 /** Tagged JSON values, as runner.py decodes them: bytes, integers past 2^53, floats, dates. */
-export function decode(value: unknown): unknown {
+function decode(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(decode);
   if (value === null || typeof value !== 'object') return value;
   const entries = Object.entries(value);

@@ -56,7 +56,7 @@ const notice =
     : undefined;
 
 /** One line per difference between the two outcomes, each naming where it is. */
-export function differencesBetween(python: Outcome, node: Outcome): string[] {
+function differencesBetween(python: Outcome, node: Outcome): string[] {
   const lines: string[] = [];
   const show = (value: unknown) => JSON.stringify(value);
   const compare = (where: string, a: unknown, b: unknown) => {
