@@ -1,35 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import type { DatabaseOptions, PrepareOptions, TableOptions } from './database-options.js';
 import { TransactionError } from './errors.js';
 import { quoteIdentifier } from './identifiers.js';
 import { type Params, Rows } from './rows.js';
 import { fromSqliteError } from './sqlite-errors.js';
 import { Table } from './table.js';
-
-/** How a {@link Database} opens its file. Every field has a safe default. */
-export interface DatabaseOptions {
-  /** Milliseconds a statement waits for another connection's lock before failing. Default 5000. */
-  busyTimeout?: number;
-  /** Enforce foreign keys. Default true. */
-  foreignKeys?: boolean;
-  /** Write-ahead logging for files (ignored in memory). Default true. */
-  wal?: boolean;
-  /** `PRAGMA synchronous`. Default `NORMAL`, durable with WAL. */
-  synchronous?: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
-  /** Open read-only. Default false. */
-  readonly?: boolean;
-  /** Called with the SQL (values expanded) of every statement this connection runs. Costs nothing when unset. */
-  tracer?: (sql: string) => void;
-  /** Most prepared statements kept by {@link Database.prepare}. Default 500. */
-  statementCacheSize?: number;
-  /**
-   * Most memory, in KiB, this connection's page cache holds (`PRAGMA cache_size = -N`). Default: SQLite's build
-   * default, 16 MiB in better-sqlite3. A short-lived process writing a large file (a CLI import) can keep its
-   * peak memory down with less, at little cost in speed.
-   */
-  pageCacheKiB?: number;
-}
+import { toSqlParams } from './values.js';
 
 const synchronousModes: readonly string[] = ['OFF', 'NORMAL', 'FULL', 'EXTRA'];
 const schemaStatement = /^\s*(?:create|drop|alter)\b/i;
@@ -68,6 +46,7 @@ export class Database {
       readonly: options.readonly ?? false,
       ...(options.tracer ? { verbose: (sql: unknown) => options.tracer?.(String(sql)) } : {}),
     });
+    if (options.safeIntegers) this.raw.defaultSafeIntegers(true);
     this.raw.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeout ?? 5000))}`);
     this.raw.pragma(`foreign_keys = ${options.foreignKeys === false ? 'OFF' : 'ON'}`);
     if (!inMemory && options.wal !== false && !options.readonly) this.raw.pragma('journal_mode = WAL');
@@ -90,10 +69,12 @@ export class Database {
 
   /**
    * A prepared statement for `sql`, prepared once per database and reused. With `pluck`, a separate
-   * statement that returns only the first column's value.
+   * statement that returns only the first column's value; with `safeIntegers`, one that reads integers as
+   * bigint (or, with `false`, as numbers). `true` as second argument means `{ pluck: true }`.
    */
-  prepare(sql: string, pluck = false): BetterSqlite3.Statement {
-    const key = pluck ? `\0${sql}` : sql;
+  prepare(sql: string, options: boolean | PrepareOptions = false): BetterSqlite3.Statement {
+    const { pluck = false, safeIntegers } = typeof options === 'boolean' ? { pluck: options } : options;
+    const key = pluck || safeIntegers !== undefined ? `\0${pluck ? 'p' : ''}${safeIntegers ?? ''}\0${sql}` : sql;
     let statement = this.#statements.get(key);
     if (statement === undefined) {
       try {
@@ -102,6 +83,7 @@ export class Database {
         throw fromSqliteError(error, sql);
       }
       if (pluck) statement.pluck();
+      if (safeIntegers !== undefined && statement.reader) statement.safeIntegers(safeIntegers);
       if (this.#statements.size >= this.#cacheSize)
         this.#statements.delete(this.#statements.keys().next().value as string);
       this.#statements.set(key, statement);
@@ -109,9 +91,20 @@ export class Database {
     return statement;
   }
 
-  /** Runs a query; its rows, as objects, are read lazily when iterated, or at once with `.all()`. */
-  query<TRow = Record<string, unknown>>(sql: string, params: Params = []): Rows<TRow> {
-    return new Rows<TRow>(this.prepare(sql), params, sql);
+  /**
+   * Runs a query; its rows, as objects, are read lazily when iterated, or at once with `.all()`. Parameters
+   * are converted as written values are (integers bound as integers, booleans as 0/1, dates as ISO text).
+   */
+  query<TRow = Record<string, unknown>>(
+    sql: string,
+    params: Params = [],
+    options: { safeIntegers?: boolean } = {},
+  ): Rows<TRow> {
+    const statement =
+      options.safeIntegers === undefined
+        ? this.prepare(sql)
+        : this.prepare(sql, { safeIntegers: options.safeIntegers });
+    return new Rows<TRow>(statement, toSqlParams(params), sql);
   }
 
   /** Runs one statement that returns no rows; tells how many rows changed and the last inserted rowid. */
@@ -119,7 +112,7 @@ export class Database {
     const statement = this.prepare(sql);
     if (schemaStatement.test(sql)) this.#schemaVersion++;
     try {
-      return statement.run(params);
+      return statement.run(toSqlParams(params));
     } catch (error) {
       throw fromSqliteError(error, sql);
     }
@@ -135,12 +128,16 @@ export class Database {
     }
   }
 
-  /** A handle on a table, which may not exist yet: writing rows creates it. Handles are cached per name. */
-  table<TRow extends object = Record<string, unknown>>(name: string): Table<TRow> {
-    let table = this.#tables.get(name);
+  /**
+   * A handle on a table, which may not exist yet: writing rows creates it. Handles are cached per name (and
+   * `safeIntegers` setting).
+   */
+  table<TRow extends object = Record<string, unknown>>(name: string, options: TableOptions = {}): Table<TRow> {
+    const key = options.safeIntegers === undefined ? name : `${options.safeIntegers}\0${name}`;
+    let table = this.#tables.get(key);
     if (table === undefined) {
-      table = new Table<object>(this, name);
-      this.#tables.set(name, table);
+      table = new Table<object>(this, name, options);
+      this.#tables.set(key, table);
     }
     return table as Table<TRow>;
   }

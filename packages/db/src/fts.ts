@@ -59,7 +59,7 @@ export function enableFts<T extends Table<object>>(table: T, columns: readonly s
     const oldValues = columns.map((column) => `old.${quoteIdentifier(column)}`).join(', ');
     const remove = `INSERT INTO ${fts} (${fts}, rowid, ${list}) VALUES ('delete', old.rowid, ${oldValues});`;
     const add = `INSERT INTO ${fts} (rowid, ${list}) VALUES (new.rowid, ${newValues});`;
-    const trigger = (suffix: string) => quoteIdentifier(`${table.name}_fts_${suffix}`);
+    const trigger = (suffix: string) => quoteIdentifier(`${table.name}_${suffix}`);
     db.execute(`CREATE TRIGGER ${trigger('ai')} AFTER INSERT ON ${table.quoted} BEGIN ${add} END`);
     db.execute(`CREATE TRIGGER ${trigger('ad')} AFTER DELETE ON ${table.quoted} BEGIN ${remove} END`);
     db.execute(`CREATE TRIGGER ${trigger('au')} AFTER UPDATE ON ${table.quoted} BEGIN ${remove} ${add} END`);
@@ -71,8 +71,9 @@ export function enableFts<T extends Table<object>>(table: T, columns: readonly s
 export function disableFts(table: Table<object>): void {
   const db = table.db;
   db.atomic(() => {
-    for (const suffix of ['ai', 'ad', 'au'])
-      db.execute(`DROP TRIGGER IF EXISTS ${quoteIdentifier(`${table.name}_fts_${suffix}`)}`);
+    // `<table>_ai` as sqlite-utils names them; `<table>_fts_ai` as versions before 0.2 did
+    for (const suffix of ['ai', 'ad', 'au', 'fts_ai', 'fts_ad', 'fts_au'])
+      db.execute(`DROP TRIGGER IF EXISTS ${quoteIdentifier(`${table.name}_${suffix}`)}`);
     db.execute(`DROP TABLE IF EXISTS ${quoteIdentifier(ftsTableName(table.name))}`);
   });
 }

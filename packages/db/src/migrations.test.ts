@@ -50,7 +50,12 @@ describe.each(storages)('%s', (kind) => {
       const db = openDb();
       const broken = { name: '002-broken', up: 'CREATE TABLE half (x); INSERT INTO nowhere VALUES (1);' };
 
-      expect(() => migrate(db, 'users', [createUsers, broken])).toThrow(/nowhere/);
+      expect(() => migrate(db, 'users', [createUsers, broken])).toThrow(
+        expect.objectContaining({
+          message: 'Migration users/002-broken failed: A database statement failed (SQLITE_ERROR)',
+          details: expect.objectContaining({ sqliteMessage: 'no such table: nowhere' }),
+        }),
+      );
       expect(db.tableNames()).not.toContain('half');
       expect(db.query('SELECT name FROM _slicewise_migrations').all()).toEqual([{ name: '001-create-users' }]);
     });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { InternalError } from '@slicewise/errors';
 import type { Database } from './database.js';
 import { MigrationError } from './errors.js';
 
@@ -85,8 +86,12 @@ export class Migrations {
           if (recorded !== checksum) throw this.#edited(migration.name);
           return;
         }
-        if (typeof migration.up === 'string') db.executeScript(migration.up);
-        else migration.up(db);
+        try {
+          if (typeof migration.up === 'string') db.executeScript(migration.up);
+          else migration.up(db);
+        } catch (error) {
+          throw this.#failed(migration.name, error);
+        }
         db.schemaChanged();
         db.execute(`INSERT INTO ${migrationsTable} (set_name, name, checksum, applied_at) VALUES (?, ?, ?, ?)`, [
           this.name,
@@ -121,6 +126,15 @@ export class Migrations {
   /** The migrations of this set recorded in `db`, in the order they were applied. */
   applied(db: Database): AppliedMigration[] {
     return appliedMigrations(db).filter((record) => record.set === this.name);
+  }
+
+  /** An internal failure of a migration's `up` names the migration; its SQLite detail stays in `details`. */
+  #failed(name: string, error: unknown): unknown {
+    if (!(error instanceof InternalError)) return error;
+    return new MigrationError(`Migration ${this.name}/${name} failed: ${error.message}`, {
+      cause: error,
+      details: { ...error.details, set: this.name, migration: name },
+    });
   }
 
   #edited(name: string): MigrationError {

@@ -1,6 +1,6 @@
 import { ConflictError, InternalError, NotFoundError, ValidationError } from '@slicewise/errors';
 import { describe, expect, it } from 'vitest';
-import { type Database, InvalidColumnsError } from './index.js';
+import type { Database } from './index.js';
 import { freshDb, storages } from './testing.test-util.js';
 
 let db: Database;
@@ -47,15 +47,37 @@ describe.each(storages)('SQLite errors (%s)', (storage) => {
     expect(error.cause.code).toBe('SQLITE_CONSTRAINT_NOTNULL');
   });
 
-  it('reports a missing column as an InvalidColumnsError naming it', () => {
+  it('reports a missing column in SQL as INTERNAL, with neither SQL nor schema text in its message', () => {
     db = freshDb(storage);
-    db.table('t').insert({ a: 1 });
+    db.table('users').insert({ email: 'a@example.com' });
 
-    const error = failure(() => db.query('SELECT nope FROM t').all());
+    const error = failure(() => db.query('SELECT emial FROM users').all()) as unknown as InternalError;
 
-    expect(error).toBeInstanceOf(InvalidColumnsError);
-    expect((error as unknown as InvalidColumnsError).columns).toEqual(['nope']);
-    expect(error.code).toBe('VALIDATION');
+    expect(error).toBeInstanceOf(InternalError);
+    expect(error.message).toBe('A database statement failed (SQLITE_ERROR)');
+    expect(error.details).toEqual({
+      sqliteCode: 'SQLITE_ERROR',
+      sqliteMessage: 'no such column: emial',
+      sql: 'SELECT emial FROM users',
+    });
+    expect((error.cause as Error).message).toBe('no such column: emial');
+  });
+
+  it('reports a missing table and a syntax error as INTERNAL without SQL in the message', () => {
+    db = freshDb(storage);
+
+    for (const sql of ['SELECT * FROM secrets', 'SELEC password FROM users']) {
+      const error = failure(() => db.execute(sql));
+      expect(error.code).toBe('INTERNAL');
+      expect(error.message).not.toMatch(/secrets|password|users|SELEC/);
+    }
+  });
+
+  it('reports a value a STRICT table cannot store as a ValidationError', () => {
+    db = freshDb(storage);
+    db.table('t').create({ n: 'INTEGER' }, { strict: true });
+
+    expect(failure(() => db.table('t').insert({ n: 'x' })).code).toBe('VALIDATION');
   });
 
   it('reports any other SQLite failure as INTERNAL and a missing row as NOT_FOUND', () => {

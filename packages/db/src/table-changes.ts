@@ -3,7 +3,7 @@ import { InvalidColumnsError } from './errors.js';
 import { quoteIdentifier } from './identifiers.js';
 import type { Params } from './rows.js';
 import type { Table } from './table.js';
-import type { PkValue } from './table-reads.js';
+import { type PkValue, rowNotFound } from './table-reads.js';
 import { addMissingColumns, createIndex } from './table-schema.js';
 import { type InsertOptions, insertAll, type Row } from './table-writes.js';
 import { toSqlValue } from './values.js';
@@ -16,7 +16,18 @@ export interface LookupOptions<TRow> extends Omit<InsertOptions<TRow>, 'ignore' 
   pk?: string;
 }
 
+/** Options of {@link Table.update}. */
+export interface UpdateOptions {
+  /** Add the columns the changes name and the table lacks. */
+  alter?: boolean;
+  /** SQL expressions that wrap a column's bound value, e.g. `{ name: 'upper(?)' }`. */
+  conversions?: Record<string, string>;
+}
+
 function pkWhere(table: Table<object>, pk: PkValue): { where: string; values: unknown[] } {
+  if (!table.exists()) {
+    throw new NotFoundError(`Table ${table.name} does not exist`, { details: { table: table.name } });
+  }
   const pks = table.pks;
   const values = Array.isArray(pk) ? [...pk] : [pk];
   if (values.length !== pks.length) {
@@ -26,21 +37,17 @@ function pkWhere(table: Table<object>, pk: PkValue): { where: string; values: un
 }
 
 /** Sets the given columns of one row; `NotFoundError` when no row has this primary key. */
-export function update<T extends Table<object>>(
-  table: T,
-  pk: PkValue,
-  changes: object,
-  options: { alter?: boolean },
-): T {
+export function update<T extends Table<object>>(table: T, pk: PkValue, changes: object, options: UpdateOptions): T {
   const keys = Object.keys(changes);
   if (keys.length === 0) {
     table.get(pk);
+    table.lastPk = pk;
     return table;
   }
   table.db.atomic(() => {
     if (options.alter) addMissingColumns(table, [changes]);
     const { where, values } = pkWhere(table, pk);
-    const sets = keys.map((key) => `${quoteIdentifier(key)} = ?`).join(', ');
+    const sets = keys.map((key) => `${quoteIdentifier(key)} = ${options.conversions?.[key] ?? '?'}`).join(', ');
     const bound = [...keys.map((key) => toSqlValue((changes as Row)[key])), ...values];
     const result = table.db.execute(`UPDATE ${table.quoted} SET ${sets} WHERE ${where}`, bound);
     if (result.changes === 0) table.get(pk);
@@ -53,9 +60,7 @@ export function update<T extends Table<object>>(
 export function deleteRow<T extends Table<object>>(table: T, pk: PkValue): T {
   const { where, values } = pkWhere(table, pk);
   if (table.db.execute(`DELETE FROM ${table.quoted} WHERE ${where}`, values).changes === 0) {
-    throw new NotFoundError(`No row in ${table.name} with primary key ${JSON.stringify(pk)}`, {
-      details: { table: table.name },
-    });
+    throw rowNotFound(table.name, pk);
   }
   return table;
 }
@@ -79,10 +84,7 @@ export function lookup(table: Table<object>, values: object, options: LookupOpti
       return table.lastPk;
     }
     addMissingColumns(table, [combined]);
-    const keySet = [...keys].sort().join('\0');
-    if (!table.indexes.some((index) => index.unique && [...index.columns].sort().join('\0') === keySet)) {
-      createIndex(table, keys, { unique: true });
-    }
+    ensureUniqueIndex(table, keys);
     const pk = options.pk ?? (table.pks.length === 1 ? (table.pks[0] as string) : 'rowid');
     const where = keys.map((key) => `${quoteIdentifier(key)} IS ?`).join(' AND ');
     const bound = keys.map((key) => toSqlValue((values as Row)[key]));
@@ -93,4 +95,21 @@ export function lookup(table: Table<object>, values: object, options: LookupOpti
     insertAll(table, [combined], { ...insertOptions, pk });
     return table.lastPk;
   });
+}
+
+/**
+ * Makes sure a unique index covers exactly these columns (in any order, any case), as `lookup` needs: any
+ * unique index on them is accepted (one made by `createIndex`, a `UNIQUE` constraint); otherwise one is
+ * created under a free name, so an existing non-unique index on the same columns is no obstacle. Duplicate
+ * rows make that a `ConflictError`.
+ */
+function ensureUniqueIndex(table: Table<object>, keys: readonly string[]): void {
+  const setOf = (columns: readonly (string | null)[]) =>
+    columns
+      .map((column) => (column ?? '').toLowerCase())
+      .sort()
+      .join('\0');
+  const wanted = setOf(keys);
+  if (table.indexes.some((index) => index.unique && !index.partial && setOf(index.columns) === wanted)) return;
+  createIndex(table, keys, { unique: true, findUniqueName: true });
 }

@@ -1,6 +1,5 @@
 import { NotFoundError } from '@slicewise/errors';
 import { InvalidColumnsError } from './errors.js';
-import type { Params } from './rows.js';
 import { fromSqliteError } from './sqlite-errors.js';
 
 /** A primary key value: one value, or an array of values for a compound key. */
@@ -16,10 +15,20 @@ export interface RowsWhereOptions {
   offset?: number;
 }
 
-/** Appends `LIMIT ? OFFSET ?` values to positional params. */
-export function withPaging(params: Params, limit: number | undefined, offset: number | undefined): Params {
-  if (!Array.isArray(params)) throw new TypeError('limit and offset need positional (array) params');
-  return [...params, limit ?? -1, offset ?? 0];
+/** The named parameters paging binds when the `where` clause uses named ones. */
+const limitParam = 'slicewise_limit';
+const offsetParam = 'slicewise_offset';
+
+/** Appends the `LIMIT` and `OFFSET` values to positional params, or adds them to named ones. */
+export function withPaging<T>(
+  params: readonly T[] | Record<string, T>,
+  limit: number | undefined,
+  offset: number | undefined,
+): T[] | Record<string, T> {
+  const limitValue = BigInt(Math.trunc(limit ?? -1)) as T;
+  const offsetValue = BigInt(Math.trunc(offset ?? 0)) as T;
+  if (Array.isArray(params)) return [...(params as readonly T[]), limitValue, offsetValue];
+  return { ...(params as Record<string, T>), [limitParam]: limitValue, [offsetParam]: offsetValue };
 }
 
 /** The `NotFoundError` of a primary key that has no row. */
@@ -40,10 +49,17 @@ function jsonBigint(_key: string, value: unknown): unknown {
 }
 
 /** The `SELECT` a read runs; `where`, `select` and `orderBy` are the programmer's SQL, paging is bound. */
-export function selectSql(quotedTable: string, where: string | undefined, options?: RowsWhereOptions): string {
+export function selectSql(
+  quotedTable: string,
+  where: string | undefined,
+  options?: RowsWhereOptions,
+  namedParams = false,
+): string {
   let sql = `SELECT ${options?.select ?? '*'} FROM ${quotedTable}`;
   if (where) sql += ` WHERE ${where}`;
   if (options?.orderBy) sql += ` ORDER BY ${options.orderBy}`;
-  if (options && (options.limit !== undefined || options.offset !== undefined)) sql += ' LIMIT ? OFFSET ?';
+  if (options && (options.limit !== undefined || options.offset !== undefined)) {
+    sql += namedParams ? ` LIMIT :${limitParam} OFFSET :${offsetParam}` : ' LIMIT ? OFFSET ?';
+  }
   return sql;
 }

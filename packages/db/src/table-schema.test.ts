@@ -37,7 +37,12 @@ describe.each(storages)('%s', (storage) => {
       expect(db.table('s').columnTypes).toEqual({ n: 'INTEGER' });
       db.table('s').create({ other: 'TEXT' }, { replace: true });
       expect(db.table('s').columnTypes).toEqual({ other: 'TEXT' });
-      expect(() => db.table('s').create({ x: 'TEXT' })).toThrow(/already exists/);
+      expect(() => db.table('s').create({ x: 'TEXT' })).toThrow(
+        expect.objectContaining({
+          code: 'INTERNAL',
+          details: expect.objectContaining({ sqliteMessage: expect.stringMatching(/already exists/) }),
+        }),
+      );
     });
 
     it('rejects unknown types, unknown columns in options and missing foreign key targets', () => {
@@ -119,7 +124,12 @@ describe.each(storages)('%s', (storage) => {
       db.table('t').drop();
 
       expect(db.tableNames()).toEqual([]);
-      expect(() => db.table('t').drop()).toThrow(/no such table/);
+      expect(() => db.table('t').drop()).toThrow(
+        expect.objectContaining({
+          code: 'INTERNAL',
+          details: expect.objectContaining({ sqliteMessage: expect.stringMatching(/no such table/) }),
+        }),
+      );
       expect(() => db.table('t').drop({ ignore: true })).not.toThrow();
     });
   });

@@ -1,3 +1,4 @@
+import { transformToMatch } from './create-transform.js';
 import { AlterError, InvalidColumnsError } from './errors.js';
 import { quoteIdentifier, quoteLiteral } from './identifiers.js';
 import { type ForeignKey, pksOf } from './introspection.js';
@@ -26,6 +27,11 @@ export interface CreateOptions {
   ifNotExists?: boolean;
   /** Drop an existing table of this name first. */
   replace?: boolean;
+  /**
+   * Make an existing table match: add missing columns, then rebuild it (only when something differs) with
+   * these column types, `NOT NULL`, defaults and primary key, dropping the other columns.
+   */
+  transform?: boolean;
   /** Declare a `STRICT` table (SQLite enforces the column types). */
   strict?: boolean;
 }
@@ -37,6 +43,8 @@ export interface IndexOptions {
   unique?: boolean;
   /** No error when an index of this name exists. */
   ifNotExists?: boolean;
+  /** When the default name is taken, add `_2`, `_3`… until it is free (as sqlite-utils' `find_unique_name`). */
+  findUniqueName?: boolean;
 }
 
 /** Options of {@link Table.addColumn}. */
@@ -119,6 +127,7 @@ export function create<T extends Table<object>>(
     notNull: notNull.has(name),
     defaultSql: name in defaults ? quoteLiteral(defaults[name]) : null,
   }));
+  if (options.transform && !options.replace && table.exists()) return transformToMatch(table, columns, options);
   table.db.atomic(() => {
     if (table.exists()) {
       if (options.ifNotExists) return;
@@ -133,11 +142,16 @@ export function create<T extends Table<object>>(
 /** Creates an index on these columns and returns its name. */
 export function createIndex(table: Table<object>, columns: readonly string[], options: IndexOptions): string {
   if (columns.length === 0) throw new InvalidColumnsError('An index needs at least one column', []);
-  const existing = new Set(table.columns.map((column) => column.name));
-  const unknown = columns.filter((column) => !existing.has(column));
+  const existing = new Set(table.columns.map((column) => column.name.toLowerCase()));
+  const unknown = columns.filter((column) => !existing.has(column.toLowerCase()));
   if (unknown.length > 0)
     throw new InvalidColumnsError(`No such columns in ${table.name}: ${unknown.join(', ')}`, unknown);
-  const name = options.name ?? `idx_${table.name}_${columns.join('_')}`;
+  const base = options.name ?? `idx_${table.name.replaceAll(' ', '_')}_${columns.join('_')}`;
+  let name = base;
+  if (options.findUniqueName && options.name === undefined) {
+    const taken = table.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", true);
+    for (let suffix = 2; taken.get([name]) !== undefined; suffix++) name = `${base}_${suffix}`;
+  }
   const sql =
     `CREATE ${options.unique ? 'UNIQUE ' : ''}INDEX ${options.ifNotExists ? 'IF NOT EXISTS ' : ''}` +
     `${quoteIdentifier(name)} ON ${table.quoted} (${columns.map(quoteIdentifier).join(', ')})`;
@@ -149,6 +163,9 @@ export function createIndex(table: Table<object>, columns: readonly string[], op
 export function addColumn<T extends Table<object>>(table: T, name: string, type: string, options: AddColumnOptions): T {
   if (!table.exists()) throw new AlterError(`Table ${table.name} does not exist`);
   const normal = normalizeColumnType(type, name);
+  if (options.fk !== undefined && !table.db.table(options.fk).exists()) {
+    throw new AlterError(`Foreign key target table ${options.fk} does not exist`);
+  }
   const notNull =
     options.notNullDefault === undefined ? '' : ` NOT NULL DEFAULT ${quoteLiteral(options.notNullDefault)}`;
   table.db.execute(`ALTER TABLE ${table.quoted} ADD COLUMN ${quoteIdentifier(name)} ${normal}${notNull}`);
@@ -156,20 +173,31 @@ export function addColumn<T extends Table<object>>(table: T, name: string, type:
   return table;
 }
 
-/** Adds the columns these rows have and the table lacks, with types inferred from the rows. */
+/**
+ * Adds the columns these rows have and the table lacks, with types inferred from the rows. Names are
+ * compared as SQLite does, ignoring case: `existing` holds lower-cased names.
+ */
 export function addMissingColumns(table: Table<object>, rows: readonly object[], existing?: Set<string>): Set<string> {
-  const have = existing ?? new Set(table.columns.map((column) => column.name));
-  const types = new Map<string, ColumnType | undefined>();
+  const have = existing ?? columnNameSet(table);
+  const types = new Map<string, { name: string; type: ColumnType | undefined }>();
   for (const row of rows) {
     for (const [key, value] of Object.entries(row)) {
-      if (!have.has(key)) types.set(key, widenColumnType(types.get(key), columnTypeOf(value)));
+      const lower = key.toLowerCase();
+      if (have.has(lower)) continue;
+      const seen = types.get(lower);
+      types.set(lower, { name: seen?.name ?? key, type: widenColumnType(seen?.type, columnTypeOf(value)) });
     }
   }
-  for (const [name, type] of types) {
+  for (const [lower, { name, type }] of types) {
     addColumn(table, name, type ?? 'TEXT', {});
-    have.add(name);
+    have.add(lower);
   }
   return have;
+}
+
+/** The table's column names, lower-cased: SQLite matches column names without regard to case. */
+export function columnNameSet(table: Table<object>): Set<string> {
+  return new Set(table.columns.map((column) => column.name.toLowerCase()));
 }
 
 /** Adds a foreign key by rebuilding the table (SQLite cannot add one in place). */

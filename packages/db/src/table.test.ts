@@ -111,7 +111,12 @@ describe.each(storages)('%s', (storage) => {
     });
 
     it('fails on a missing table instead of pretending it is empty', () => {
-      expect(() => db.table('nothing').rowsWhere()).toThrow(/no such table/);
+      expect(() => db.table('nothing').rowsWhere()).toThrow(
+        expect.objectContaining({
+          code: 'INTERNAL',
+          details: expect.objectContaining({ sqliteMessage: expect.stringMatching(/no such table/) }),
+        }),
+      );
       expect(db.table('nothing').exists()).toBe(false);
     });
   });

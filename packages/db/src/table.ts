@@ -1,6 +1,8 @@
 import { NotFoundError } from '@slicewise/errors';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Database } from './database.js';
+import type { TableOptions } from './database-options.js';
+import { type ExtractOptions, extract } from './extract.js';
 import { disableFts, enableFts, type FtsOptions, populateFts, type SearchOptions, search } from './fts.js';
 import { quoteIdentifier } from './identifiers.js';
 import {
@@ -20,7 +22,7 @@ import { getFailure, type PkValue, type RowsWhereOptions, rowNotFound, selectSql
 import * as schema from './table-schema.js';
 import * as writes from './table-writes.js';
 import { type TransformOptions, transform } from './transform.js';
-import type { ColumnType } from './values.js';
+import { type ColumnType, hasNumericAffinity, toSqlParams, toSqlValue } from './values.js';
 
 const readCacheSize = 200;
 
@@ -42,12 +44,17 @@ export class Table<TRow extends object = Record<string, unknown>> {
   #version = -1;
   #pks: string[] | undefined;
   #get: BetterSqlite3.Statement | undefined;
+  /** Whether the single primary key column stores whole doubles as integers (then `get(7)` binds 7 as it is). */
+  #numericPk = false;
   readonly #reads = new Map<string, BetterSqlite3.Statement>();
+  /** How this handle's own reads prepare their statements (`safeIntegers`). */
+  readonly #readOptions: { safeIntegers?: boolean };
 
-  constructor(db: Database, name: string) {
+  constructor(db: Database, name: string, options: TableOptions = {}) {
     this.db = db;
     this.name = name;
     this.quoted = quoteIdentifier(name);
+    this.#readOptions = options.safeIntegers === undefined ? {} : { safeIntegers: options.safeIntegers };
   }
 
   /** Whether the table exists. */
@@ -91,7 +98,7 @@ export class Table<TRow extends object = Record<string, unknown>> {
 
   /** Every row, read lazily when iterated (`for (const row of table.rows)`), or at once with `.all()`. */
   get rows(): Rows<TRow> {
-    return this.db.query<TRow>(`SELECT * FROM ${this.quoted}`);
+    return this.db.query<TRow>(`SELECT * FROM ${this.quoted}`, [], this.#readOptions);
   }
 
   /** The number of rows. */
@@ -102,14 +109,16 @@ export class Table<TRow extends object = Record<string, unknown>> {
   /** Rows matching a SQL `WHERE` clause whose values are bound from `params`. No clause: every row. */
   rowsWhere(where?: string, params: Params = [], options?: RowsWhereOptions): TRow[] {
     if (this.#version !== this.db.schemaVersion) this.#fresh();
-    let bound = params;
+    let bound = toSqlParams(params);
     let key = where ?? '';
+    let named = false;
     if (options !== undefined) {
       const paged = options.limit !== undefined || options.offset !== undefined;
-      key = `${key}\0${options.select ?? '*'}\0${options.orderBy ?? ''}\0${paged}`;
-      if (paged) bound = withPaging(params, options.limit, options.offset);
+      named = paged && !Array.isArray(params);
+      key = `${key}\0${options.select ?? '*'}\0${options.orderBy ?? ''}\0${paged}${named ? ':' : ''}`;
+      if (paged) bound = withPaging(bound, options.limit, options.offset);
     }
-    const statement = this.#reads.get(key) ?? this.#prepareRead(key, where, options);
+    const statement = this.#reads.get(key) ?? this.#prepareRead(key, where, options, named);
     try {
       return statement.all(bound) as TRow[];
     } catch (error) {
@@ -121,7 +130,7 @@ export class Table<TRow extends object = Record<string, unknown>> {
   countWhere(where?: string, params: Params = []): number {
     const sql = `SELECT count(*) FROM ${this.quoted}${where ? ` WHERE ${where}` : ''}`;
     try {
-      return this.db.prepare(sql, true).get(params) as number;
+      return this.db.prepare(sql, true).get(toSqlParams(params)) as number;
     } catch (error) {
       throw fromSqliteError(error, sql);
     }
@@ -132,7 +141,9 @@ export class Table<TRow extends object = Record<string, unknown>> {
     const statement = (this.#version === this.db.schemaVersion && this.#get) || this.#prepareGet();
     let row: unknown;
     try {
-      row = statement.get(pk);
+      row = statement.get(
+        typeof pk === 'object' ? toSqlParams(pk) : typeof pk === 'number' && this.#numericPk ? pk : toSqlValue(pk),
+      );
     } catch (error) {
       throw getFailure(error, this.name, this.pks, statement.source);
     }
@@ -164,7 +175,7 @@ export class Table<TRow extends object = Record<string, unknown>> {
   }
 
   /** Sets the given columns of the row with this primary key; throws `NotFoundError` when there is none. */
-  update(pk: PkValue, changes: Partial<TRow>, options?: { alter?: boolean }): this {
+  update(pk: PkValue, changes: Partial<TRow>, options?: rowChanges.UpdateOptions): this {
     return rowChanges.update(this, pk, changes, options ?? {});
   }
 
@@ -208,6 +219,14 @@ export class Table<TRow extends object = Record<string, unknown>> {
     return transform(this, options);
   }
 
+  /**
+   * Moves these columns' values into a lookup table (`id` plus the columns, one row per distinct value) and
+   * replaces them with a foreign key column to it, as sqlite-utils' `extract` does.
+   */
+  extract(columns: string | readonly string[], options?: ExtractOptions): this {
+    return extract(this, columns, options ?? {});
+  }
+
   /** Drops the table; `ignore` makes a missing table no error. */
   drop(options?: { ignore?: boolean }): void {
     schema.drop(this, options ?? {});
@@ -247,12 +266,20 @@ export class Table<TRow extends object = Record<string, unknown>> {
     this.#fresh();
     const pks = this.pks;
     if (!this.exists()) throw new NotFoundError(`Table ${this.name} does not exist`, { details: { table: this.name } });
-    this.#get = this.db.prepare(selectSql(this.quoted, pks.map((pk) => `${quoteIdentifier(pk)} = ?`).join(' AND ')));
+    const where = pks.map((pk) => `${quoteIdentifier(pk)} = ?`).join(' AND ');
+    const pkType = this.columns.find((column) => column.name === pks[0])?.type ?? '';
+    this.#numericPk = pks.length === 1 && (pks[0] === 'rowid' || hasNumericAffinity(pkType));
+    this.#get = this.db.prepare(selectSql(this.quoted, where), this.#readOptions);
     return this.#get;
   }
 
-  #prepareRead(key: string, where: string | undefined, options: RowsWhereOptions | undefined): BetterSqlite3.Statement {
-    const statement = this.db.prepare(selectSql(this.quoted, where, options));
+  #prepareRead(
+    key: string,
+    where: string | undefined,
+    options: RowsWhereOptions | undefined,
+    named: boolean,
+  ): BetterSqlite3.Statement {
+    const statement = this.db.prepare(selectSql(this.quoted, where, options, named), this.#readOptions);
     if (this.#reads.size >= readCacheSize) this.#reads.clear();
     this.#reads.set(key, statement);
     return statement;

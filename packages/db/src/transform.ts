@@ -17,8 +17,8 @@ export interface TransformOptions {
   drop?: Iterable<string>;
   /** The new primary key (new names); an empty array makes a rowid table. Default: the current one. */
   pk?: string | readonly string[];
-  /** `true` adds `NOT NULL`, `false` removes it. */
-  notNull?: Record<string, boolean>;
+  /** Columns to make `NOT NULL` (a list), or a record where `true` adds `NOT NULL` and `false` removes it. */
+  notNull?: Iterable<string> | Record<string, boolean>;
   /** New defaults (values); `null` removes a default. */
   defaults?: Record<string, unknown>;
   /** Columns to put first, in this order (current or new names). */
@@ -39,10 +39,11 @@ export function transform<T extends Table<object>>(table: T, options: TransformO
   const columns = table.columns;
   if (columns.length === 0) throw new InvalidColumnsError(`Table ${table.name} does not exist`, []);
   const existing = new Set(columns.map((column) => column.name));
+  const notNull = notNullRecord(options.notNull);
   const rename = options.rename ?? {};
   const dropped = new Set(options.drop ?? []);
   const named = [...Object.keys(options.types ?? {}), ...Object.keys(rename), ...dropped];
-  named.push(...Object.keys(options.notNull ?? {}), ...Object.keys(options.defaults ?? {}));
+  named.push(...Object.keys(notNull), ...Object.keys(options.defaults ?? {}));
   const unknown = [...new Set(named)].filter((column) => !existing.has(column));
   if (unknown.length > 0)
     throw new InvalidColumnsError(`No such columns in ${table.name}: ${unknown.join(', ')}`, unknown);
@@ -54,7 +55,7 @@ export function transform<T extends Table<object>>(table: T, options: TransformO
     type: options.types?.[column.name]
       ? normalizeColumnType(options.types[column.name] as string, column.name)
       : column.type,
-    notNull: options.notNull?.[column.name] ?? column.notNull,
+    notNull: notNull[column.name] ?? column.notNull,
     defaultSql:
       options.defaults && column.name in options.defaults
         ? options.defaults[column.name] === null
@@ -155,4 +156,13 @@ export function transform<T extends Table<object>>(table: T, options: TransformO
     db.schemaChanged();
   }
   return table;
+}
+
+/** `notNull` as a record: a list of columns (as sqlite-utils takes it) means `true` for each. */
+function notNullRecord(notNull: TransformOptions['notNull']): Record<string, boolean> {
+  if (notNull === undefined) return {};
+  if (typeof (notNull as Iterable<string>)[Symbol.iterator] === 'function' && typeof notNull !== 'string') {
+    return Object.fromEntries([...(notNull as Iterable<string>)].map((column) => [column, true]));
+  }
+  return notNull as Record<string, boolean>;
 }

@@ -31,8 +31,10 @@ export function onConflictSql(columns: readonly string[], pk: readonly string[])
  * batches are upserted row by row instead.
  */
 export function needsRowByRow(table: Table<object>, columns: readonly string[]): boolean {
-  const given = new Set(columns);
-  return table.columns.some((c) => c.notNull && c.defaultValue === null && c.pk === 0 && !given.has(c.name));
+  const given = new Set(columns.map((column) => column.toLowerCase()));
+  return table.columns.some(
+    (c) => c.notNull && c.defaultValue === null && c.pk === 0 && !given.has(c.name.toLowerCase()),
+  );
 }
 
 /** Upserts rows one at a time, each with its own columns: updates those of an existing row, else inserts it. */
@@ -40,6 +42,7 @@ export function upsertRowByRow(
   table: Table<object>,
   batch: readonly Row[],
   pk: readonly string[],
+  conversions: Record<string, string>,
 ): BetterSqlite3.RunResult | undefined {
   const db = table.db;
   const where = pk.map((column) => `${quoteIdentifier(column)} = ?`).join(' AND ');
@@ -55,13 +58,14 @@ export function upsertRowByRow(
     let shape = shapes.get(shapeKey);
     if (shape === undefined) {
       const updates = columns.filter((column) => !pk.includes(column));
-      const sets = updates.map((column) => `${quoteIdentifier(column)} = ?`).join(', ');
+      const bind = (column: string) => conversions[column] ?? '?';
+      const sets = updates.map((column) => `${quoteIdentifier(column)} = ${bind(column)}`).join(', ');
       const list = columns.map(quoteIdentifier).join(', ');
       shape = {
         columns,
         updates,
         ...(updates.length > 0 ? { update: db.prepare(`UPDATE ${table.quoted} SET ${sets} WHERE ${where}`) } : {}),
-        insert: db.prepare(`INSERT INTO ${table.quoted} (${list}) VALUES (${columns.map(() => '?').join(', ')})`),
+        insert: db.prepare(`INSERT INTO ${table.quoted} (${list}) VALUES (${columns.map(bind).join(', ')})`),
       };
       shapes.set(shapeKey, shape);
     }
