@@ -1,13 +1,14 @@
 import type { Span, Tracer } from '@opentelemetry/api';
 import { ContainerInstance } from 'typedi';
-import { abortError, dispatchSignal, raceAbort } from './abort.js';
+import { abortError, Deadline, raceAbort } from './abort.js';
 import { type ComposedSubscription, type Composition, compose, type Route } from './composition.js';
-import { MissingHandlerError } from './composition-error.js';
+import { CompositionError, MissingHandlerError } from './composition-error.js';
 import type { DispatchOptions, ErrorHook } from './context.js';
 import type { DispatchEvent, MediatorOptions, Publisher, Sender } from './contracts.js';
 import { describeComposition, type MessageDescription } from './describe.js';
 import { Context, neverAborted, noValues, type Runtime } from './dispatch-context.js';
 import { type EventSink, eventOf } from './event.js';
+import { invalidMessage, invalidOptions, isPublishStrategy } from './invalid-argument.js';
 import type { ItemOf, Message, MessageClass, Notification, Request, ResponseOf, StreamRequest } from './messages.js';
 import type { RequestInvoker } from './pipeline.js';
 import { type PublishOptions, type PublishStrategy, runHandlers } from './publish.js';
@@ -49,47 +50,87 @@ export class Mediator implements Sender, Publisher {
     this.container = container;
     this.#composition = composition;
     this.#publishStrategy = options.publishStrategy ?? 'sequential-all';
+    if (!isPublishStrategy(this.#publishStrategy)) {
+      throw new CompositionError(
+        `Unknown publishStrategy ${String(this.#publishStrategy)}: sequential-all, sequential-stop, parallel, or a function`,
+      );
+    }
     this.#onError = options.onError;
     this.#tracer = resolveTracer(options.tracer);
     this.#scopes = composition.scoped.size > 0;
     this.#eventSink = options.eventSink;
     this.#fast = !this.#onError && !this.#tracer && !this.#scopes;
     const dispatcher = {
-      nestedSend: (request: Request<unknown>, parent: Context) =>
-        this.#send(request, this.#composition.requests.get(request.constructor as MessageClass), parent.child()),
-      nestedStream: (request: StreamRequest<unknown>, parent: Context) => this.#stream(request, parent.child()),
-      nestedPublish: (notification: Notification, parent: Context, publish: PublishOptions | undefined) =>
-        this.#publish(notification, parent.child(), publish?.strategy),
+      nestedSend: (request: Request<unknown>, parent: Context) => {
+        const invalid = invalidMessage('send', request);
+        if (invalid) return Promise.reject(invalid);
+        const route = this.#composition.requests.get(request.constructor as MessageClass);
+        return this.#send(request, route, parent.child());
+      },
+      nestedStream: (request: StreamRequest<unknown>, parent: Context) => {
+        const invalid = invalidMessage('stream', request);
+        if (invalid) throw invalid;
+        return this.#stream(request, parent.child());
+      },
+      nestedPublish: (notification: Notification, parent: Context, publish: PublishOptions | undefined) => {
+        const invalid =
+          invalidMessage('publish', notification) ?? (publish === undefined ? undefined : invalidOptions(publish));
+        if (invalid) return Promise.reject(invalid);
+        return this.#publish(notification, parent.child(), publish?.strategy);
+      },
     };
     this.#runtime = { dispatcher, scoped: composition.scoped, services: memoisedServices(container) };
   }
 
   /** Dispatches a request through its pipeline to its handler; resolves with the handler's response. */
   send<TRequest extends Request<unknown>>(request: TRequest, options?: DispatchOptions): Promise<ResponseOf<TRequest>> {
-    const route = this.#composition.requests.get(request.constructor as MessageClass);
-    if (
-      this.#fast &&
-      route !== undefined &&
-      (options === undefined || (options.signal === undefined && options.timeout === undefined))
-    ) {
-      const context =
-        options === undefined
-          ? new Context(this.#runtime, neverAborted, undefined, noValues, undefined, undefined)
-          : new Context(
-              this.#runtime,
-              neverAborted,
-              options.caller,
-              options.values ?? noValues,
-              options.correlationId,
-              undefined,
-            );
-      try {
-        return Promise.resolve(route.invoke(request, context)) as Promise<ResponseOf<TRequest>>;
-      } catch (error) {
-        return Promise.reject(error);
+    const route =
+      request === null || typeof request !== 'object'
+        ? undefined
+        : this.#composition.requests.get(request.constructor as MessageClass);
+    if (this.#fast && route !== undefined && (options === undefined || options.timeout === undefined)) {
+      const signal = options?.signal;
+      if (signal === undefined || signal instanceof AbortSignal) {
+        return this.#sendFast(request, route, options, signal) as Promise<ResponseOf<TRequest>>;
       }
     }
+    const invalid =
+      (route === undefined ? invalidMessage('send', request) : undefined) ??
+      (options === undefined ? undefined : invalidOptions(options));
+    if (invalid) return Promise.reject(invalid);
     return this.#send(request, route, this.#root(options)) as Promise<ResponseOf<TRequest>>;
+  }
+
+  /**
+   * `send` with nothing around the dispatch (no tracer, hook, scopes, listeners or timeout): the pipeline, and the
+   * race against the caller's signal when there is one and the pipeline went asynchronous.
+   */
+  #sendFast(
+    request: Request<unknown>,
+    route: Route<RequestInvoker>,
+    options: DispatchOptions | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<unknown> {
+    if (signal?.aborted) return Promise.reject(abortError(signal));
+    const context =
+      options === undefined
+        ? new Context(this.#runtime, neverAborted, undefined, noValues, undefined, undefined)
+        : new Context(
+            this.#runtime,
+            signal ?? neverAborted,
+            options.caller,
+            options.values ?? noValues,
+            options.correlationId,
+            undefined,
+          );
+    let outcome: unknown;
+    try {
+      outcome = route.invoke(request, context);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (signal === undefined || !isThenable(outcome)) return Promise.resolve(outcome);
+    return raceAbort(signal, outcome);
   }
 
   /** Dispatches a stream request; iterate the result to receive the handler's items as they come. */
@@ -97,6 +138,9 @@ export class Mediator implements Sender, Publisher {
     request: TRequest,
     options?: DispatchOptions,
   ): AsyncIterable<ItemOf<TRequest>> {
+    // A misuse throws here, at the call, as a missing handler does: nothing has started yet.
+    const invalid = invalidMessage('stream', request) ?? (options === undefined ? undefined : invalidOptions(options));
+    if (invalid) throw invalid;
     return this.#stream(request, this.#root(options)) as AsyncIterable<ItemOf<TRequest>>;
   }
 
@@ -107,12 +151,21 @@ export class Mediator implements Sender, Publisher {
    * synchronous code (the transaction) has finished.
    */
   publish(notification: Notification, options?: DispatchOptions & PublishOptions): Promise<void> {
+    if (notification === null || typeof notification !== 'object') {
+      return Promise.reject(invalidMessage('publish', notification));
+    }
+    const handlers = this.#composition.notificationHandlers.get(notification.constructor as MessageClass);
+    if (handlers.length === 0) {
+      const invalid = invalidMessage('publish', notification);
+      if (invalid) return Promise.reject(invalid);
+    }
     if (options === undefined && this.#fast && !this.#isDurable(notification)) {
-      const handlers = this.#composition.notificationHandlers.get(notification.constructor as MessageClass);
-      if (handlers === undefined) return Promise.resolve();
+      if (handlers.length === 0) return Promise.resolve();
       const context = new Context(this.#runtime, neverAborted, undefined, noValues, undefined, undefined);
       return runHandlers(handlers, notification, context, this.#publishStrategy);
     }
+    const invalid = options === undefined ? undefined : invalidOptions(options);
+    if (invalid) return Promise.reject(invalid);
     return this.#publish(notification, this.#root(options), options?.strategy);
   }
 
@@ -139,15 +192,17 @@ export class Mediator implements Sender, Publisher {
   #root(options: DispatchOptions | undefined): Context {
     if (options === undefined)
       return new Context(this.#runtime, neverAborted, undefined, noValues, undefined, undefined);
-    const signal = dispatchSignal(options.signal, options.timeout) ?? neverAborted;
-    return new Context(
+    const { signal, timeout } = options;
+    const deadline = timeout === undefined ? undefined : new Deadline(undefined, timeout, madeNow(signal));
+    const context = new Context(
       this.#runtime,
-      signal,
+      deadline?.signal ?? signal ?? neverAborted,
       options.caller,
       options.values ?? noValues,
       options.correlationId,
       undefined,
     );
+    return deadline === undefined ? context : Context.withDeadline(context, deadline);
   }
 
   #send(request: Request<unknown>, route: Route<RequestInvoker> | undefined, context: Context): Promise<unknown> {
@@ -176,7 +231,7 @@ export class Mediator implements Sender, Publisher {
   #publish(notification: Notification, context: Context, strategy: PublishStrategy | undefined): Promise<void> {
     if (this.#listeners.length > 0) this.#tell({ operation: 'publish', message: notification, context });
     const span = this.#span('publish', notification, undefined, context);
-    const handlers = this.#composition.notificationHandlers.get(notification.constructor as MessageClass) ?? [];
+    const handlers = this.#composition.notificationHandlers.get(notification.constructor as MessageClass);
     const signal = context.existingSignal;
     const run = () => runHandlers(handlers, notification, context, strategy ?? this.#publishStrategy);
     let work: Promise<void>;
@@ -243,6 +298,10 @@ export class Mediator implements Sender, Publisher {
       );
     }
     if (pending && context.abortable) work = raceAbort(context.signal, work);
+    if (context.hasDeadline) {
+      const release = () => context.release();
+      work.then(release, release);
+    }
     if (this.#onError) {
       work = work.catch((error: unknown) => Promise.reject(this.#hook(error, operation, message, context)));
     }
@@ -271,14 +330,24 @@ export class Mediator implements Sender, Publisher {
     if (!tracer) return undefined;
     const name = message.constructor.name;
     const kind = (message.constructor as { kind?: string }).kind ?? 'request';
-    const target = { operation, name, kind, slice, correlationId: context.correlationId };
-    const started = startDispatchSpan(tracer, target, context.parentSpan);
-    context.span = started.span;
+    const correlationId = () => context.correlationId;
+    const started = startDispatchSpan(tracer, { operation, name, kind, slice, correlationId }, context.parentSpan);
+    if (started) context.span = started.span;
     return started;
   }
 
   #tell(event: DispatchEvent): void {
     for (const listener of this.#listeners) listener(event);
+  }
+}
+
+/** The caller's signal, made now when given as a function (a deadline runs from the start). */
+function madeNow(signal: DispatchOptions['signal']): AbortSignal | undefined {
+  if (typeof signal !== 'function') return signal;
+  try {
+    return signal();
+  } catch (error) {
+    return AbortSignal.abort(error); // the dispatch then ends CANCELLED, with the failure as cause
   }
 }
 

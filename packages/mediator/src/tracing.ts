@@ -40,33 +40,38 @@ export interface SpanTarget {
   readonly name: string;
   readonly kind: string;
   readonly slice: string | undefined;
-  readonly correlationId: string;
+  /** Asked only when the span records: a correlation id may have to be generated. */
+  readonly correlationId: () => string;
 }
 
-/** Starts the span of one dispatch, as a child of the parent dispatch's span or of the active context. */
+/**
+ * Starts the span of one dispatch, as a child of the parent dispatch's span or of the active context; `undefined`
+ * when the tracer records nothing and propagates nothing (a no-op tracer, a provider with nothing behind it): the
+ * dispatch then skips tracing, at the cost of asking the tracer. A span that is sampled out but carries a valid
+ * trace context is kept (its context propagates to the handler's own calls) without its attributes.
+ */
 export function startDispatchSpan(
   tracer: Tracer,
   target: SpanTarget,
   parent: Span | undefined,
-): { span: Span; context: OtelContext } {
+): { span: Span; context: OtelContext } | undefined {
   const { context: otelContext, SpanKind, trace } = otel();
   const base = parent ? trace.setSpan(otelContext.active(), parent) : otelContext.active();
-  const span = tracer.startSpan(
-    `${target.operation} ${target.name}`,
-    {
-      kind: target.operation === 'publish' ? SpanKind.PRODUCER : SpanKind.INTERNAL,
-      attributes: {
-        'messaging.system': 'slicewise',
-        'messaging.operation.type': 'send',
-        'messaging.operation.name': target.operation,
-        'messaging.destination.name': target.name,
-        'messaging.message.conversation_id': target.correlationId,
-        'slicewise.message.kind': target.kind,
-        ...(target.slice !== undefined && { 'slicewise.slice': target.slice }),
-      },
-    },
-    base,
-  );
+  const kind = target.operation === 'publish' ? SpanKind.PRODUCER : SpanKind.INTERNAL;
+  const span = tracer.startSpan(`${target.operation} ${target.name}`, { kind }, base);
+  if (!span.isRecording()) {
+    if (!trace.isSpanContextValid(span.spanContext())) return undefined;
+    return { span, context: trace.setSpan(base, span) };
+  }
+  span.setAttributes({
+    'messaging.system': 'slicewise',
+    'messaging.operation.type': 'send',
+    'messaging.operation.name': target.operation,
+    'messaging.destination.name': target.name,
+    'messaging.message.conversation_id': target.correlationId(),
+    'slicewise.message.kind': target.kind,
+    ...(target.slice !== undefined && { 'slicewise.slice': target.slice }),
+  });
   return { span, context: trace.setSpan(base, span) };
 }
 
