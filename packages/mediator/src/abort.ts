@@ -12,7 +12,8 @@ export function abortError(signal: AbortSignal): Error {
 interface Waiter {
   prev: Waiter;
   next: Waiter;
-  readonly onAbort: (() => void) | undefined;
+  /** Told the Slicewise error of the abort (a race's `reject` itself, so a race allocates no closure for it). */
+  readonly abort: ((error: Error) => void) | undefined;
 }
 
 /**
@@ -28,7 +29,7 @@ function listOf(signal: AbortSignal): Waiter {
   if (signal === lastSignal) return lastList as Waiter;
   let list = waiting.get(signal);
   if (list === undefined) {
-    const head = { onAbort: undefined } as Waiter;
+    const head = { abort: undefined } as Waiter;
     head.prev = head;
     head.next = head;
     list = head;
@@ -42,7 +43,7 @@ function listOf(signal: AbortSignal): Waiter {
           const next = node.next;
           node.prev = node;
           node.next = node;
-          node.onAbort?.();
+          node.abort?.(abortError(signal));
           node = next;
         }
       },
@@ -55,18 +56,25 @@ function listOf(signal: AbortSignal): Waiter {
   return list;
 }
 
-/** Calls `onAbort` once if `signal` aborts before the returned function is called; that function stops waiting. */
-export function whenAborted(signal: AbortSignal, onAbort: () => void): () => void {
+function link(signal: AbortSignal, abort: (error: Error) => void): Waiter {
   const head = listOf(signal);
-  const node: Waiter = { prev: head.prev, next: head, onAbort };
+  const node: Waiter = { prev: head.prev, next: head, abort };
   head.prev.next = node;
   head.prev = node;
-  return () => {
-    node.prev.next = node.next;
-    node.next.prev = node.prev;
-    node.prev = node;
-    node.next = node;
-  };
+  return node;
+}
+
+function unlink(node: Waiter): void {
+  node.prev.next = node.next;
+  node.next.prev = node.prev;
+  node.prev = node;
+  node.next = node;
+}
+
+/** Calls `onAbort` once if `signal` aborts before the returned function is called; that function stops waiting. */
+export function whenAborted(signal: AbortSignal, onAbort: () => void): () => void {
+  const node = link(signal, onAbort);
+  return () => unlink(node);
 }
 
 const ignore = (): void => undefined;
@@ -78,14 +86,14 @@ export function raceAbort<T>(signal: AbortSignal, work: PromiseLike<T>): Promise
     return Promise.reject(abortError(signal));
   }
   return new Promise<T>((resolve, reject) => {
-    const stop = whenAborted(signal, () => reject(abortError(signal)));
-    Promise.resolve(work).then(
+    const node = link(signal, reject);
+    (work instanceof Promise ? work : Promise.resolve(work)).then(
       (value) => {
-        stop();
+        unlink(node);
         resolve(value);
       },
       (error: unknown) => {
-        stop();
+        unlink(node);
         reject(error);
       },
     );

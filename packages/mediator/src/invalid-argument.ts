@@ -32,7 +32,7 @@ const rightOperation: Record<string, Operation> = {
 };
 
 function describeValue(value: unknown): string {
-  if (value === null) return 'null';
+  if (value === null || value === undefined) return String(value);
   if (typeof value !== 'object') return `${typeof value} ${JSON.stringify(value) ?? String(value)}`.slice(0, 80);
   return 'a plain object';
 }

@@ -16,7 +16,7 @@ import { resolveSlices } from './resolve-slices.js';
 import { memoisedServices } from './scope.js';
 import type { Slice } from './slice.js';
 import { guardStream } from './stream-guard.js';
-import { failSpan, resolveTracer, startDispatchSpan, withSpan } from './tracing.js';
+import { failSpan, resolveTracer, type SpanStarter, spanStarter, withSpan } from './tracing.js';
 
 export type { DispatchEvent, MediatorOptions, Publisher, Sender } from './contracts.js';
 export type { MessageDescription } from './describe.js';
@@ -33,6 +33,7 @@ export class Mediator implements Sender, Publisher {
   readonly #runtime: Runtime;
   readonly #onError: ErrorHook | undefined;
   readonly #tracer: Tracer | undefined;
+  readonly #startSpan: SpanStarter | undefined;
   readonly #scopes: boolean;
   readonly #eventSink: EventSink | undefined;
   #listeners: ((event: DispatchEvent) => void)[] = [];
@@ -57,6 +58,7 @@ export class Mediator implements Sender, Publisher {
     }
     this.#onError = options.onError;
     this.#tracer = resolveTracer(options.tracer);
+    this.#startSpan = this.#tracer && spanStarter(this.#tracer);
     this.#scopes = composition.scoped.size > 0;
     this.#eventSink = options.eventSink;
     this.#fast = !this.#onError && !this.#tracer && !this.#scopes;
@@ -326,12 +328,12 @@ export class Mediator implements Sender, Publisher {
   }
 
   #span(operation: Operation, message: Message, slice: string | undefined, context: Context) {
-    const tracer = this.#tracer;
-    if (!tracer) return undefined;
-    const name = message.constructor.name;
-    const kind = (message.constructor as { kind?: string }).kind ?? 'request';
-    const correlationId = () => context.correlationId;
-    const started = startDispatchSpan(tracer, { operation, name, kind, slice, correlationId }, context.parentSpan);
+    const start = this.#startSpan;
+    if (!start) return undefined;
+    const started = start(
+      { operation, message, slice, correlationId: () => context.correlationId },
+      context.parentSpan,
+    );
     if (started) context.span = started.span;
     return started;
   }

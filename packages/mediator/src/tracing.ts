@@ -37,42 +37,56 @@ export function resolveTracer(option: Tracer | false | undefined): Tracer | unde
 /** What a dispatch span describes, following the OpenTelemetry messaging semantic conventions. */
 export interface SpanTarget {
   readonly operation: 'send' | 'stream' | 'publish';
-  readonly name: string;
-  readonly kind: string;
+  /** The message: its class names the span; its kind and the correlation id are read only when the span records. */
+  readonly message: object;
   readonly slice: string | undefined;
   /** Asked only when the span records: a correlation id may have to be generated. */
   readonly correlationId: () => string;
 }
 
-/**
- * Starts the span of one dispatch, as a child of the parent dispatch's span or of the active context; `undefined`
- * when the tracer records nothing and propagates nothing (a no-op tracer, a provider with nothing behind it): the
- * dispatch then skips tracing, at the cost of asking the tracer. A span that is sampled out but carries a valid
- * trace context is kept (its context propagates to the handler's own calls) without its attributes.
- */
-export function startDispatchSpan(
-  tracer: Tracer,
+/** Starts dispatch spans with one tracer; the API's pieces are looked up once, not per dispatch. */
+export type SpanStarter = (
   target: SpanTarget,
   parent: Span | undefined,
-): { span: Span; context: OtelContext } | undefined {
-  const { context: otelContext, SpanKind, trace } = otel();
-  const base = parent ? trace.setSpan(otelContext.active(), parent) : otelContext.active();
-  const kind = target.operation === 'publish' ? SpanKind.PRODUCER : SpanKind.INTERNAL;
-  const span = tracer.startSpan(`${target.operation} ${target.name}`, { kind }, base);
-  if (!span.isRecording()) {
-    if (!trace.isSpanContextValid(span.spanContext())) return undefined;
+) => { span: Span; context: OtelContext } | undefined;
+
+/**
+ * The span starter of a tracer. A span starts as a child of the parent dispatch's span or of the active context;
+ * the starter returns `undefined` when the tracer records nothing and propagates nothing (a no-op tracer, a
+ * provider with nothing behind it): the dispatch then skips tracing, at the cost of asking the tracer. A span that
+ * is sampled out but carries a valid trace context is kept (its context propagates to the handler's own calls)
+ * without its attributes.
+ */
+export function spanStarter(tracer: Tracer): SpanStarter {
+  const { context: contextApi, SpanKind, trace, INVALID_TRACEID } = otel();
+  const producer = { kind: SpanKind.PRODUCER };
+  const internal = { kind: SpanKind.INTERNAL };
+  return (target, parent) => {
+    const active = contextApi.active();
+    const base = parent ? trace.setSpan(active, parent) : active;
+    const { operation, message } = target;
+    const messageClass = message.constructor as { name: string; kind?: string };
+    const span = tracer.startSpan(
+      `${operation} ${messageClass.name}`,
+      operation === 'publish' ? producer : internal,
+      base,
+    );
+    if (!span.isRecording()) {
+      const spanContext = span.spanContext();
+      if (spanContext.traceId === INVALID_TRACEID || !trace.isSpanContextValid(spanContext)) return undefined;
+      return { span, context: trace.setSpan(base, span) };
+    }
+    span.setAttributes({
+      'messaging.system': 'slicewise',
+      'messaging.operation.type': 'send',
+      'messaging.operation.name': operation,
+      'messaging.destination.name': messageClass.name,
+      'messaging.message.conversation_id': target.correlationId(),
+      'slicewise.message.kind': messageClass.kind ?? 'request',
+      ...(target.slice !== undefined && { 'slicewise.slice': target.slice }),
+    });
     return { span, context: trace.setSpan(base, span) };
-  }
-  span.setAttributes({
-    'messaging.system': 'slicewise',
-    'messaging.operation.type': 'send',
-    'messaging.operation.name': target.operation,
-    'messaging.destination.name': target.name,
-    'messaging.message.conversation_id': target.correlationId(),
-    'slicewise.message.kind': target.kind,
-    ...(target.slice !== undefined && { 'slicewise.slice': target.slice }),
-  });
-  return { span, context: trace.setSpan(base, span) };
+  };
 }
 
 /** Runs `work` with the span's context active (for spans the handler starts itself). */
