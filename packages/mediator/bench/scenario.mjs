@@ -52,6 +52,13 @@ const scenarios = {
         run: () => mediator.send(query, withSignal),
       },
       {
+        name: 'hand-written race floor: `new Promise` settled by `then` of the handler (no listener)',
+        run: () => {
+          const work = handlers.get(query.constructor).handle(query);
+          return new Promise((resolve, reject) => work.then(resolve, reject));
+        },
+      },
+      {
         name: 'Slicewise `send` with a tracer but no SDK or exporter behind it (non-recording spans)',
         run: () => traced.send(query),
       },

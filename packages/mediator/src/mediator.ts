@@ -16,7 +16,7 @@ import { resolveSlices } from './resolve-slices.js';
 import { memoisedServices } from './scope.js';
 import type { Slice } from './slice.js';
 import { guardStream } from './stream-guard.js';
-import { failSpan, resolveTracer, type SpanStarter, spanStarter, withSpan } from './tracing.js';
+import { DispatchSpans, failSpan, resolveTracer, withSpan } from './tracing.js';
 
 export type { DispatchEvent, MediatorOptions, Publisher, Sender } from './contracts.js';
 export type { MessageDescription } from './describe.js';
@@ -33,12 +33,14 @@ export class Mediator implements Sender, Publisher {
   readonly #runtime: Runtime;
   readonly #onError: ErrorHook | undefined;
   readonly #tracer: Tracer | undefined;
-  readonly #startSpan: SpanStarter | undefined;
+  readonly #spans: DispatchSpans | undefined;
   readonly #scopes: boolean;
   readonly #eventSink: EventSink | undefined;
   #listeners: ((event: DispatchEvent) => void)[] = [];
   /** Nothing to do around a dispatch without options: no tracer, hook, scopes or listeners. */
   #fast: boolean;
+  /** Nothing around a dispatch but a tracer: fast too while that tracer is inert (a no-op tracer, see DispatchSpans). */
+  #plain: boolean;
 
   /** @internal use {@link createMediator} */
   constructor(
@@ -58,10 +60,11 @@ export class Mediator implements Sender, Publisher {
     }
     this.#onError = options.onError;
     this.#tracer = resolveTracer(options.tracer);
-    this.#startSpan = this.#tracer && spanStarter(this.#tracer);
+    this.#spans = this.#tracer && new DispatchSpans(this.#tracer);
     this.#scopes = composition.scoped.size > 0;
     this.#eventSink = options.eventSink;
-    this.#fast = !this.#onError && !this.#tracer && !this.#scopes;
+    this.#plain = !this.#onError && !this.#scopes;
+    this.#fast = this.#plain && !this.#tracer;
     const dispatcher = {
       nestedSend: (request: Request<unknown>, parent: Context) => {
         const invalid = invalidMessage('send', request);
@@ -90,7 +93,11 @@ export class Mediator implements Sender, Publisher {
       request === null || typeof request !== 'object'
         ? undefined
         : this.#composition.requests.get(request.constructor as MessageClass);
-    if (this.#fast && route !== undefined && (options === undefined || options.timeout === undefined)) {
+    if (
+      (this.#fast || (this.#plain && (this.#spans as DispatchSpans).inert)) &&
+      route !== undefined &&
+      (options === undefined || options.timeout === undefined)
+    ) {
       const signal = options?.signal;
       if (signal === undefined || signal instanceof AbortSignal) {
         return this.#sendFast(request, route, options, signal) as Promise<ResponseOf<TRequest>>;
@@ -132,7 +139,7 @@ export class Mediator implements Sender, Publisher {
       return Promise.reject(error);
     }
     if (signal === undefined || !isThenable(outcome)) return Promise.resolve(outcome);
-    return raceAbort(signal, outcome);
+    return raceAbort(signal, outcome); // checks the signal again: the handler may have aborted it synchronously
   }
 
   /** Dispatches a stream request; iterate the result to receive the handler's items as they come. */
@@ -161,7 +168,11 @@ export class Mediator implements Sender, Publisher {
       const invalid = invalidMessage('publish', notification);
       if (invalid) return Promise.reject(invalid);
     }
-    if (options === undefined && this.#fast && !this.#isDurable(notification)) {
+    if (
+      options === undefined &&
+      (this.#fast || (this.#plain && (this.#spans as DispatchSpans).inert)) &&
+      !this.#isDurable(notification)
+    ) {
       if (handlers.length === 0) return Promise.resolve();
       const context = new Context(this.#runtime, neverAborted, undefined, noValues, undefined, undefined);
       return runHandlers(handlers, notification, context, this.#publishStrategy);
@@ -185,9 +196,11 @@ export class Mediator implements Sender, Publisher {
   onDispatch(listener: (event: DispatchEvent) => void): () => void {
     this.#listeners = [...this.#listeners, listener];
     this.#fast = false;
+    this.#plain = false;
     return () => {
       this.#listeners = this.#listeners.filter((known) => known !== listener);
-      this.#fast = this.#listeners.length === 0 && !this.#onError && !this.#tracer && !this.#scopes;
+      this.#plain = this.#listeners.length === 0 && !this.#onError && !this.#scopes;
+      this.#fast = this.#plain && !this.#tracer;
     };
   }
 
@@ -328,12 +341,9 @@ export class Mediator implements Sender, Publisher {
   }
 
   #span(operation: Operation, message: Message, slice: string | undefined, context: Context) {
-    const start = this.#startSpan;
-    if (!start) return undefined;
-    const started = start(
-      { operation, message, slice, correlationId: () => context.correlationId },
-      context.parentSpan,
-    );
+    const spans = this.#spans;
+    if (!spans) return undefined;
+    const started = spans.start(operation, message, slice, context, context.parentSpan);
     if (started) context.span = started.span;
     return started;
   }

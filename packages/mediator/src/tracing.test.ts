@@ -158,7 +158,18 @@ describe('OpenTelemetry spans', () => {
     await expect(mediator.send(new GetUser())).resolves.toBe('ada');
     await expect(mediator.send(new GetGhost())).rejects.toThrow('No ghost');
 
-    expect(used).toEqual(['start send GetUser', 'start publish UserSeen', 'start send GetGhost']);
+    expect(used).toEqual(['start send GetUser']);
+  });
+
+  it('asks a no-op tracer of the API again once a tracer provider is registered, and then traces', async () => {
+    const mediator = createMediator({ slices: [users], tracer: trace.getTracer(tracerName) });
+    await mediator.send(new GetGhost()).catch(() => undefined);
+    const { exporter, provider } = tracing();
+
+    trace.setGlobalTracerProvider(provider);
+    await mediator.send(new GetGhost()).catch(() => undefined);
+
+    expect(exporter.getFinishedSpans().map((span) => span.name)).toEqual(['send GetGhost']);
   });
 
   it('exports nothing for spans the sampler drops, and the dispatch still works', async () => {
