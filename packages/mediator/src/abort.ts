@@ -170,3 +170,13 @@ export class Deadline {
 export function isTimeout(value: unknown): value is number {
   return typeof value === 'number' && value >= 0 && Number.isFinite(value);
 }
+
+/** The caller's signal, made now when given as a function (a deadline runs from the start). */
+export function madeNow(signal: AbortSignal | (() => AbortSignal) | undefined): AbortSignal | undefined {
+  if (typeof signal !== 'function') return signal;
+  try {
+    return signal();
+  } catch (error) {
+    return AbortSignal.abort(error); // the dispatch then ends CANCELLED, with the failure as cause
+  }
+}

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Span } from '@opentelemetry/api';
 import { InternalError } from '@slicewise/errors';
-import { Deadline } from './abort.js';
+import { Deadline, madeNow } from './abort.js';
 import type { NextOptions } from './behavior.js';
-import type { Caller, DispatchContext } from './context.js';
+import type { Caller, DispatchContext, DispatchOptions } from './context.js';
 import type { ItemOf, Notification, Request, ResponseOf, StreamRequest } from './messages.js';
 import type { PublishOptions } from './publish.js';
 import { Scope, type Scoped, type Services } from './scope.js';
@@ -178,4 +178,23 @@ export class Context implements DispatchContext {
     this.#scope = null;
     return scope?.dispose();
   }
+}
+
+/**
+ * The context of an outermost dispatch, from the caller's options. With a `timeout` its signal is a deadline's:
+ * an own timer plus a listener on the caller's signal, both released when the dispatch settles.
+ */
+export function rootContext(runtime: Runtime, options: DispatchOptions | undefined): Context {
+  if (options === undefined) return new Context(runtime, neverAborted, undefined, noValues, undefined, undefined);
+  const { signal, timeout } = options;
+  const deadline = timeout === undefined ? undefined : new Deadline(undefined, timeout, madeNow(signal));
+  const context = new Context(
+    runtime,
+    deadline?.signal ?? signal ?? neverAborted,
+    options.caller,
+    options.values ?? noValues,
+    options.correlationId,
+    undefined,
+  );
+  return deadline === undefined ? context : Context.withDeadline(context, deadline);
 }

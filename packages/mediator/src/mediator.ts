@@ -1,12 +1,12 @@
 import type { Span, Tracer } from '@opentelemetry/api';
 import { ContainerInstance } from 'typedi';
-import { abortError, Deadline, raceAbort } from './abort.js';
+import { abortError, raceAbort } from './abort.js';
 import { type ComposedSubscription, type Composition, compose, type Route } from './composition.js';
 import { CompositionError, MissingHandlerError } from './composition-error.js';
 import type { DispatchOptions, ErrorHook } from './context.js';
 import type { DispatchEvent, MediatorOptions, Publisher, Sender } from './contracts.js';
 import { describeComposition, type MessageDescription } from './describe.js';
-import { Context, neverAborted, noValues, type Runtime } from './dispatch-context.js';
+import { Context, neverAborted, noValues, type Runtime, rootContext } from './dispatch-context.js';
 import { type EventSink, eventOf } from './event.js';
 import { invalidMessage, invalidOptions, isPublishStrategy } from './invalid-argument.js';
 import type { ItemOf, Message, MessageClass, Notification, Request, ResponseOf, StreamRequest } from './messages.js';
@@ -14,6 +14,7 @@ import type { RequestInvoker } from './pipeline.js';
 import { type PublishOptions, type PublishStrategy, runHandlers } from './publish.js';
 import { resolveSlices } from './resolve-slices.js';
 import { memoisedServices } from './scope.js';
+import { hookError, isThenable, settleDispatch } from './settle.js';
 import type { Slice } from './slice.js';
 import { guardStream } from './stream-guard.js';
 import { DispatchSpans, failSpan, resolveTracer, withSpan } from './tracing.js';
@@ -107,7 +108,7 @@ export class Mediator implements Sender, Publisher {
       (route === undefined ? invalidMessage('send', request) : undefined) ??
       (options === undefined ? undefined : invalidOptions(options));
     if (invalid) return Promise.reject(invalid);
-    return this.#send(request, route, this.#root(options)) as Promise<ResponseOf<TRequest>>;
+    return this.#send(request, route, rootContext(this.#runtime, options)) as Promise<ResponseOf<TRequest>>;
   }
 
   /**
@@ -150,7 +151,7 @@ export class Mediator implements Sender, Publisher {
     // A misuse throws here, at the call, as a missing handler does: nothing has started yet.
     const invalid = invalidMessage('stream', request) ?? (options === undefined ? undefined : invalidOptions(options));
     if (invalid) throw invalid;
-    return this.#stream(request, this.#root(options)) as AsyncIterable<ItemOf<TRequest>>;
+    return this.#stream(request, rootContext(this.#runtime, options)) as AsyncIterable<ItemOf<TRequest>>;
   }
 
   /**
@@ -174,12 +175,12 @@ export class Mediator implements Sender, Publisher {
       !this.#isDurable(notification)
     ) {
       if (handlers.length === 0) return Promise.resolve();
-      const context = new Context(this.#runtime, neverAborted, undefined, noValues, undefined, undefined);
+      const context = rootContext(this.#runtime, undefined);
       return runHandlers(handlers, notification, context, this.#publishStrategy);
     }
     const invalid = options === undefined ? undefined : invalidOptions(options);
     if (invalid) return Promise.reject(invalid);
-    return this.#publish(notification, this.#root(options), options?.strategy);
+    return this.#publish(notification, rootContext(this.#runtime, options), options?.strategy);
   }
 
   /** The durable subscriptions of the composed slices, handlers built: what the host's event log drives. */
@@ -202,22 +203,6 @@ export class Mediator implements Sender, Publisher {
       this.#plain = this.#listeners.length === 0 && !this.#onError && !this.#scopes;
       this.#fast = this.#plain && !this.#tracer;
     };
-  }
-
-  #root(options: DispatchOptions | undefined): Context {
-    if (options === undefined)
-      return new Context(this.#runtime, neverAborted, undefined, noValues, undefined, undefined);
-    const { signal, timeout } = options;
-    const deadline = timeout === undefined ? undefined : new Deadline(undefined, timeout, madeNow(signal));
-    const context = new Context(
-      this.#runtime,
-      deadline?.signal ?? signal ?? neverAborted,
-      options.caller,
-      options.values ?? noValues,
-      options.correlationId,
-      undefined,
-    );
-    return deadline === undefined ? context : Context.withDeadline(context, deadline);
   }
 
   #send(request: Request<unknown>, route: Route<RequestInvoker> | undefined, context: Context): Promise<unknown> {
@@ -280,14 +265,13 @@ export class Mediator implements Sender, Publisher {
     const ownsScope = context.root === context && this.#scopes;
     if (!this.#onError && !this.#tracer && !ownsScope && !context.abortable) return run();
     const span = this.#span('stream', request, route.slice, context);
-    const fail = (error: unknown) => this.#hook(error, 'stream', request, context);
+    const onError = this.#onError;
+    const fail = (error: unknown) =>
+      onError ? hookError(onError, error, { message: request, operation: 'stream', context }) : error;
     return guardStream(run, { context, span: span?.span, spanContext: span?.context, fail, ownsScope });
   }
 
-  /**
-   * Disposes the scope (outermost dispatch), races the signal when the work was still `pending` as it started,
-   * applies the error hook, ends the span.
-   */
+  /** See {@link settleDispatch}; the error hook is told which dispatch failed. */
   #settle<T>(
     work: Promise<T>,
     operation: Operation,
@@ -295,49 +279,10 @@ export class Mediator implements Sender, Publisher {
     context: Context,
     span: Span | undefined,
     pending = false,
-  ) {
-    if (this.#scopes && context.root === context) {
-      work = work.then(
-        (value) => {
-          const disposing = context.disposeScope();
-          return disposing ? disposing.then(() => value) : value;
-        },
-        (error: unknown) => {
-          const disposing = context.disposeScope();
-          if (!disposing) throw error;
-          return disposing.then(
-            () => Promise.reject(error),
-            () => Promise.reject(error),
-          );
-        },
-      );
-    }
-    if (pending && context.abortable) work = raceAbort(context.signal, work);
-    if (context.hasDeadline) {
-      const release = () => context.release();
-      work.then(release, release);
-    }
-    if (this.#onError) {
-      work = work.catch((error: unknown) => Promise.reject(this.#hook(error, operation, message, context)));
-    }
-    if (span) {
-      work.then(
-        () => span.end(),
-        (error: unknown) => failSpan(span, error),
-      );
-    }
-    return work;
-  }
-
-  #hook(error: unknown, operation: Operation, message: Message, context: Context): unknown {
-    const hook = this.#onError;
-    if (!hook) return error;
-    try {
-      const replacement = hook(error, { message, operation, context });
-      return replacement === undefined ? error : replacement;
-    } catch (thrown) {
-      return thrown;
-    }
+  ): Promise<T> {
+    const onError = this.#onError;
+    const fail = onError && ((error: unknown) => hookError(onError, error, { message, operation, context }));
+    return settleDispatch(work, { context, span, pending, ownsScope: this.#scopes && context.root === context, fail });
   }
 
   #span(operation: Operation, message: Message, slice: string | undefined, context: Context) {
@@ -352,19 +297,6 @@ export class Mediator implements Sender, Publisher {
     for (const listener of this.#listeners) listener(event);
   }
 }
-
-/** The caller's signal, made now when given as a function (a deadline runs from the start). */
-function madeNow(signal: DispatchOptions['signal']): AbortSignal | undefined {
-  if (typeof signal !== 'function') return signal;
-  try {
-    return signal();
-  } catch (error) {
-    return AbortSignal.abort(error); // the dispatch then ends CANCELLED, with the failure as cause
-  }
-}
-
-const isThenable = (value: unknown): value is PromiseLike<unknown> =>
-  typeof (value as PromiseLike<unknown> | null | undefined)?.then === 'function';
 
 /**
  * Composes slices (and the slices they require) into a mediator. Fails at once, naming the request and the

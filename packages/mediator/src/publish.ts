@@ -3,6 +3,7 @@ import { abortError } from './abort.js';
 import type { DispatchContext } from './context.js';
 import type { NotificationHandler } from './handler.js';
 import type { Notification } from './messages.js';
+import { isThenable } from './settle.js';
 
 /**
  * Runs the handlers of one notification, like MediatR's `INotificationPublisher`: call each
@@ -63,9 +64,6 @@ export class PublishError extends SlicewiseError {
 }
 
 type Handlers = readonly NotificationHandler<Notification>[];
-
-const isThenable = (value: unknown): value is PromiseLike<unknown> =>
-  typeof (value as PromiseLike<unknown> | null | undefined)?.then === 'function';
 
 /**
  * Runs every handler at once and settles when all have: one {@link PublishError} (failures in handler order) if any
