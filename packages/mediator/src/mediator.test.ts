@@ -8,11 +8,11 @@ import {
   defineBehavior,
   defineSlice,
   handle,
+  InvalidArgumentError,
   MissingHandlerError,
   Query,
   validation,
 } from './index.js';
-import { InvalidArgumentError } from './invalid-argument.js';
 
 class Greet extends Query<string> {
   constructor(readonly name: string) {

@@ -9,13 +9,13 @@ import {
   createMediator,
   defineSlice,
   handle,
+  InvalidArgumentError,
   MissingHandlerError,
   Notification,
   on,
   Query,
   SlicewiseError,
 } from '../index.js';
-import { InvalidArgumentError } from '../invalid-argument.js';
 
 class Ping extends Query<string> {}
 class VoidPing extends Command {}

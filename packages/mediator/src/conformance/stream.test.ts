@@ -11,11 +11,11 @@ import {
   defineBehavior,
   defineSlice,
   handleStream,
+  InvalidArgumentError,
   MissingHandlerError,
   type Sender,
   StreamRequest,
 } from '../index.js';
-import { InvalidArgumentError } from '../invalid-argument.js';
 
 class Sing extends StreamRequest<{ message: string }> {
   constructor(readonly message: string) {
