@@ -12,7 +12,12 @@ const run = (args) =>
   JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
 
 const targets = {
-  send: { 'Slicewise `send` (query)': 1.5, 'Slicewise `send` (command)': 1.5 },
+  send: {
+    'Slicewise `send` (query)': 1.5,
+    'Slicewise `send` (command)': 1.5,
+    'Slicewise `send` with `{ signal }` (raced against the abort)': 2,
+    'Slicewise `send` with a tracer but no SDK or exporter behind it (non-recording spans)': 3,
+  },
   behaviors: { 'Slicewise `send` through 2 behaviors': 1.3 },
   publish: { 'Slicewise `publish` (parallel)': 1.3, 'Slicewise `publish` (sequential-all, default)': 1.3 },
   scoped: { 'Slicewise `send`, per-dispatch scope, 1 scoped service (built + disposed)': 5 },

@@ -8,61 +8,175 @@ export function abortError(signal: AbortSignal): Error {
   return new CancelledError('The caller cancelled the dispatch', { cause: reason });
 }
 
-/** The signal of one dispatch: the caller's (made lazily when it is a function), the deadline's, or both. */
-export function dispatchSignal(
-  signal: AbortSignal | (() => AbortSignal) | undefined,
-  timeout: number | undefined,
-): AbortSignal | (() => AbortSignal) | undefined {
-  if (timeout === undefined) return signal;
-  const deadline = AbortSignal.timeout(timeout); // the deadline runs from the start: no lazy signal then
-  const given = typeof signal === 'function' ? signal() : signal;
-  return given ? AbortSignal.any([given, deadline]) : deadline;
+/** One dispatch waiting on a signal: a node of its signal's list, unlinked when the dispatch settles. */
+interface Waiter {
+  prev: Waiter;
+  next: Waiter;
+  /** Told the Slicewise error of the abort (a race's `reject` itself, so a race allocates no closure for it). */
+  readonly abort: ((error: Error) => void) | undefined;
+}
+
+/**
+ * The dispatches waiting on each signal. A signal gets one 'abort' listener, the first time a dispatch waits on
+ * it; dispatches then link into and out of a list (no hashing, no listener per dispatch, no EventTarget
+ * max-listener warning with many concurrent dispatches on one long-lived signal). Both go away with the signal.
+ */
+const waiting = new WeakMap<AbortSignal, Waiter>();
+let lastSignal: AbortSignal | undefined;
+let lastList: Waiter | undefined;
+
+function listOf(signal: AbortSignal): Waiter {
+  if (signal === lastSignal) return lastList as Waiter;
+  let list = waiting.get(signal);
+  if (list === undefined) {
+    const head = { abort: undefined } as Waiter;
+    head.prev = head;
+    head.next = head;
+    list = head;
+    signal.addEventListener(
+      'abort',
+      () => {
+        let node = head.next;
+        head.next = head;
+        head.prev = head;
+        while (node !== head) {
+          const next = node.next;
+          node.prev = node;
+          node.next = node;
+          node.abort?.(abortError(signal));
+          node = next;
+        }
+      },
+      { once: true },
+    );
+    waiting.set(signal, list);
+  }
+  lastSignal = signal;
+  lastList = list;
+  return list;
+}
+
+function link(signal: AbortSignal, abort: (error: Error) => void): Waiter {
+  const head = listOf(signal);
+  const node: Waiter = { prev: head.prev, next: head, abort };
+  head.prev.next = node;
+  head.prev = node;
+  return node;
+}
+
+function unlink(node: Waiter): void {
+  node.prev.next = node.next;
+  node.next.prev = node.prev;
+  node.prev = node;
+  node.next = node;
+}
+
+/** Calls `onAbort` once if `signal` aborts before the returned function is called; that function stops waiting. */
+export function whenAborted(signal: AbortSignal, onAbort: () => void): () => void {
+  const node = link(signal, onAbort);
+  return () => unlink(node);
 }
 
 const ignore = (): void => undefined;
 
-/**
- * The dispatches waiting on each signal. A signal gets one 'abort' listener, the first time a dispatch races it;
- * dispatches then join and leave a set, far cheaper than adding and removing a listener each (and nested
- * dispatches share their parent's signal). Both go away with the signal.
- */
-const waiting = new WeakMap<AbortSignal, Set<() => void>>();
-
-function waitersOf(signal: AbortSignal): Set<() => void> {
-  const known = waiting.get(signal);
-  if (known !== undefined) return known;
-  const waiters = new Set<() => void>();
-  signal.addEventListener(
-    'abort',
-    () => {
-      for (const onAbort of waiters) onAbort();
-      waiters.clear();
-    },
-    { once: true },
-  );
-  waiting.set(signal, waiters);
-  return waiters;
-}
-
-/** Settles with `work`, or rejects as soon as `signal` aborts, whichever comes first. */
-export function raceAbort<T>(signal: AbortSignal, work: Promise<T>): Promise<T> {
+/** Settles with `work`, or rejects as soon as `signal` aborts, whichever comes first. `work` may be any thenable. */
+export function raceAbort<T>(signal: AbortSignal, work: PromiseLike<T>): Promise<T> {
   if (signal.aborted) {
-    work.catch(ignore);
+    Promise.resolve(work).catch(ignore);
     return Promise.reject(abortError(signal));
   }
-  const waiters = waitersOf(signal);
+  return raceLive(signal, work);
+}
+
+/**
+ * {@link raceAbort} for a signal known not to have aborted: one promise, one list node and the two callbacks that
+ * unlink it, nothing else per dispatch (this is the cost of `send` with a signal).
+ */
+function raceLive<T>(signal: AbortSignal, work: PromiseLike<T>): Promise<T> {
+  const head = listOf(signal);
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortError(signal));
-    waiters.add(onAbort);
+    const node: Waiter = { prev: head.prev, next: head, abort: reject };
+    head.prev.next = node;
+    head.prev = node;
     work.then(
       (value) => {
-        waiters.delete(onAbort);
+        unlink(node);
         resolve(value);
       },
       (error: unknown) => {
-        waiters.delete(onAbort);
+        unlink(node);
         reject(error);
       },
     );
   });
+}
+
+/**
+ * The signal of a dispatch that has a deadline, or narrows its parent's: it aborts when the parent signal aborts
+ * or when its own timer fires. The timer is an ordinary one (not unref'd: a hung handler keeps the process alive
+ * until the TimeoutError), and {@link Deadline.release} clears it and stops listening to the parent as soon as
+ * the dispatch settles, so a long-lived parent signal (a shutdown signal) holds nothing per dispatch.
+ */
+export class Deadline {
+  readonly #controller = new AbortController();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #stopWaiting: (() => void) | undefined;
+
+  constructor(parent: AbortSignal | undefined, timeout: number | undefined, given?: AbortSignal) {
+    if (parent?.aborted) {
+      this.#controller.abort(parent.reason);
+      return;
+    }
+    if (given?.aborted) {
+      this.#controller.abort(given.reason);
+      return;
+    }
+    if (parent !== undefined) this.#stopWaiting = whenAborted(parent, () => this.#abort(parent.reason));
+    if (given !== undefined) {
+      const stopParent = this.#stopWaiting;
+      const stopGiven = whenAborted(given, () => this.#abort(given.reason));
+      this.#stopWaiting = () => {
+        stopParent?.();
+        stopGiven();
+      };
+    }
+    if (timeout !== undefined) {
+      this.#timer = setTimeout(
+        () => this.#abort(new TimeoutError(`The dispatch ran past its deadline of ${timeout} ms`)),
+        timeout,
+      );
+    }
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  /** Clears the timer and stops listening to the parent: call it when the dispatch settles. Idempotent. */
+  release(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#stopWaiting?.();
+    this.#stopWaiting = undefined;
+  }
+
+  #abort(reason: unknown): void {
+    this.release();
+    this.#controller.abort(reason);
+  }
+}
+
+/** Checks a `timeout` option: a finite number of milliseconds from 0. */
+export function isTimeout(value: unknown): value is number {
+  return typeof value === 'number' && value >= 0 && Number.isFinite(value);
+}
+
+/** The caller's signal, made now when given as a function (a deadline runs from the start). */
+export function madeNow(signal: AbortSignal | (() => AbortSignal) | undefined): AbortSignal | undefined {
+  if (typeof signal !== 'function') return signal;
+  try {
+    return signal();
+  } catch (error) {
+    return AbortSignal.abort(error); // the dispatch then ends CANCELLED, with the failure as cause
+  }
 }

@@ -1,8 +1,23 @@
 import type { DispatchContext } from './context.js';
 import type { Message, MessageClass, MessageKind } from './messages.js';
 
-/** Calls the rest of the pipeline: the next behavior, or the handler. */
-export type Next<TResult> = () => TResult;
+/** What a behavior may hand to `next`: a signal or deadline of its own for the rest of the pipeline. */
+export interface NextOptions {
+  /** Also aborts the rest of the pipeline (inner behaviors, the handler and its nested dispatches). */
+  readonly signal?: AbortSignal;
+  /** Milliseconds before the rest of the pipeline is aborted and `next()` rejects with a `TIMEOUT` error. */
+  readonly timeout?: number;
+}
+
+/**
+ * Calls the rest of the pipeline: the next behavior, or the handler. A request behavior may pass
+ * {@link NextOptions}: the rest then sees a signal that aborts with the dispatch's, the given one, or at the given
+ * deadline (whichever comes first), and `next()` rejects as soon as it does. The dispatch's own signal is unchanged.
+ */
+export type Next<TResult> = (options?: NextOptions) => TResult;
+
+/** Calls the rest of a stream pipeline. */
+export type StreamNext = () => AsyncIterable<unknown>;
 
 /**
  * A pipeline behavior: code that runs around handlers, like MediatR's `IPipelineBehavior`. Behaviors
@@ -17,7 +32,7 @@ export interface Behavior {
   /** Wraps a request (query or command). Omit to leave requests alone. */
   handle?(request: Message, context: DispatchContext, next: Next<Promise<unknown>>): Promise<unknown>;
   /** Wraps a stream request. Omit to leave streams alone. */
-  stream?(request: Message, context: DispatchContext, next: Next<AsyncIterable<unknown>>): AsyncIterable<unknown>;
+  stream?(request: Message, context: DispatchContext, next: StreamNext): AsyncIterable<unknown>;
 }
 
 /** Options of {@link defineBehavior}. */

@@ -5,6 +5,7 @@ import { CompositionError } from './composition-error.js';
 import { type EventSubscriber, eventOf, type SubscriptionRegistration } from './event.js';
 import type { NotificationHandler } from './handler.js';
 import { kindOf, type MessageClass, type MessageKind, type Notification } from './messages.js';
+import { NotificationHandlers, type Subscription } from './notification-handlers.js';
 import { composeRequest, composeStream, type RequestInvoker, type StreamInvoker } from './pipeline.js';
 import { resolveHandler } from './resolve-handler.js';
 import type { Scoped } from './scope.js';
@@ -18,12 +19,6 @@ export interface Route<TInvoker> {
   readonly handler: string;
   readonly behaviors: readonly string[];
   readonly invoke: TInvoker;
-}
-
-/** The handlers of one notification class, in slice order. */
-export interface Subscription {
-  readonly slice: string;
-  readonly handler: NotificationHandler<Notification>;
 }
 
 /** A durable subscription, checked and with its handler built: what a host's event log drives. */
@@ -44,9 +39,10 @@ export interface ComposedSubscription {
 export interface Composition {
   readonly requests: Map<MessageClass, Route<RequestInvoker>>;
   readonly streams: Map<MessageClass, Route<StreamInvoker>>;
+  /** The handlers registered for each notification class, in slice order (what `describe` shows). */
   readonly notifications: Map<MessageClass, Subscription[]>;
-  /** The handlers of each notification, in slice order, ready to call. */
-  readonly notificationHandlers: Map<MessageClass, NotificationHandler<Notification>[]>;
+  /** The handlers each published class goes to, its base classes' included, ready to call. */
+  readonly notificationHandlers: NotificationHandlers;
   /** The scoped services the slices declare. */
   readonly scoped: Set<Scoped<unknown>>;
   /** The durable subscriptions, in slice order. */
@@ -124,14 +120,12 @@ export function compose(
 ): Composition {
   checkSlices(slices);
   const pipeline = [...hostBehaviors, authorization, validation, ...slices.flatMap((slice) => slice.behaviors ?? [])];
-  const composition: Composition = {
-    requests: new Map(),
-    streams: new Map(),
-    notifications: new Map(),
-    notificationHandlers: new Map(),
-    scoped: new Set(slices.flatMap((slice) => slice.scoped ?? [])),
-    subscriptions: [],
-  };
+  checkBehaviors(hostBehaviors, slices);
+  const notifications = new Map<MessageClass, Subscription[]>();
+  const inOrder: Subscription[] = [];
+  const requests = new Map<MessageClass, Route<RequestInvoker>>();
+  const streams = new Map<MessageClass, Route<StreamInvoker>>();
+  const subscriptions: ComposedSubscription[] = [];
   const subscribers = new Map<string, string>();
   for (const slice of slices) {
     for (const registration of slice.subscriptions ?? []) {
@@ -142,7 +136,7 @@ export function compose(
         );
       }
       subscribers.set(registration.name, slice.name);
-      composition.subscriptions.push(composeSubscription(slice, registration, container));
+      subscriptions.push(composeSubscription(slice, registration, container));
     }
   }
   for (const slice of slices) {
@@ -151,24 +145,61 @@ export function compose(
       const kind = kindOf(message);
       const route = { message, kind, slice: slice.name, handler: registration.handler.name };
       if (registration.kind === 'notification') {
+        const known = notifications.get(message) ?? [];
+        const twice = known.find((subscription) => subscription.handlerClass === registration.handler);
+        if (twice !== undefined) {
+          const where = twice.slice === slice.name ? `twice by ${slice.name}` : `by ${twice.slice} and ${slice.name}`;
+          throw new CompositionError(
+            `${registration.handler.name} is subscribed to ${message.name} ${where}: it would run twice per publish`,
+          );
+        }
         const handler = resolveHandler(container, registration.handler) as NotificationHandler<Notification>;
-        const subscriptions = composition.notifications.get(message) ?? [];
-        subscriptions.push({ slice: slice.name, handler });
-        composition.notifications.set(message, subscriptions);
-        composition.notificationHandlers.set(
-          message,
-          subscriptions.map((subscription) => subscription.handler),
-        );
+        const subscription = { message, slice: slice.name, handlerClass: registration.handler, handler };
+        known.push(subscription);
+        inOrder.push(subscription);
+        notifications.set(message, known);
       } else if (registration.kind === 'stream') {
         const behaviors = behaviorsFor(pipeline, message, kind, 'stream');
         const invoke = composeStream(behaviors, resolveHandler(container, registration.handler));
-        composition.streams.set(message, { ...route, behaviors: behaviors.map((b) => b.name), invoke });
+        streams.set(message, { ...route, behaviors: behaviors.map((b) => b.name), invoke });
       } else {
         const behaviors = behaviorsFor(pipeline, message, kind, 'handle');
         const invoke = composeRequest(behaviors, resolveHandler(container, registration.handler));
-        composition.requests.set(message, { ...route, behaviors: behaviors.map((b) => b.name), invoke });
+        requests.set(message, { ...route, behaviors: behaviors.map((b) => b.name), invoke });
       }
     }
   }
-  return composition;
+  return {
+    requests,
+    streams,
+    notifications,
+    notificationHandlers: new NotificationHandlers(inOrder),
+    scoped: new Set(slices.flatMap((slice) => slice.scoped ?? [])),
+    subscriptions,
+  };
+}
+
+/**
+ * Refuses a behavior object listed twice (by the host and a slice, by two slices, or twice by one): it would wrap
+ * each request twice. A host behavior already wraps every slice's requests.
+ */
+function checkBehaviors(hostBehaviors: readonly Behavior[], slices: readonly Slice[]): void {
+  const listedBy = new Map<Behavior, string>([
+    [authorization, 'the mediator (built in)'],
+    [validation, 'the mediator (built in)'],
+  ]);
+  const listings = [
+    ...hostBehaviors.map((behavior) => [behavior, 'the host'] as const),
+    ...slices.flatMap((slice) => (slice.behaviors ?? []).map((behavior) => [behavior, slice.name] as const)),
+  ];
+  for (const [behavior, by] of listings) {
+    const first = listedBy.get(behavior);
+    if (first !== undefined) {
+      const where = first === by ? `twice by ${by}` : `by ${first} and ${by}`;
+      throw new CompositionError(
+        `Behavior ${behavior.name} is listed ${where}: it would wrap each request twice; list it once`,
+      );
+    }
+    listedBy.set(behavior, by);
+  }
 }

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Span } from '@opentelemetry/api';
 import { InternalError } from '@slicewise/errors';
-import type { Caller, DispatchContext } from './context.js';
+import { Deadline, madeNow } from './abort.js';
+import type { NextOptions } from './behavior.js';
+import type { Caller, DispatchContext, DispatchOptions } from './context.js';
 import type { ItemOf, Notification, Request, ResponseOf, StreamRequest } from './messages.js';
 import type { PublishOptions } from './publish.js';
 import { Scope, type Scoped, type Services } from './scope.js';
@@ -22,12 +24,17 @@ export const neverAborted: AbortSignal = new AbortController().signal;
 
 /**
  * The context of one dispatch. A nested dispatch made through it gets a child context: same signal, caller,
- * values, correlation id and scope, its own span.
+ * values, correlation id and scope, its own span. A behavior that passes its own signal or deadline to `next`
+ * gets a narrowed context for the rest of the pipeline: same dispatch, a signal of its own.
  */
 export class Context implements DispatchContext {
   readonly #runtime: Runtime;
-  /** The outermost context's signal once it exists; a nested context asks its root. */
+  /** The signal once it exists, on the context that owns it; the others ask their `#signalOwner`. */
   #signal: AbortSignal | undefined;
+  /** The context whose signal this one shares: itself, its root, or the narrowed context it was made in. */
+  #signalOwner: Context;
+  /** The own timer and parent listener behind `#signal`, released when the dispatch settles. */
+  #deadline: Deadline | undefined;
   /** Makes the signal the first time it is needed (see `DispatchOptions.signal`). */
   #makeSignal: (() => AbortSignal) | undefined;
   readonly caller: Caller | undefined;
@@ -57,6 +64,8 @@ export class Context implements DispatchContext {
     this.values = values;
     this.#correlationId = correlationId;
     this.root = root ?? this;
+    this.#signalOwner = root ?? this;
+    this.#deadline = undefined;
     this.span = undefined;
     this.parentSpan = undefined;
     this.#scope = undefined;
@@ -64,7 +73,7 @@ export class Context implements DispatchContext {
 
   /** The dispatch's signal, made now if it was given as a function and nothing needed it yet. */
   get signal(): AbortSignal {
-    if (this.root !== this) return this.root.signal;
+    if (this.#signalOwner !== this) return this.#signalOwner.signal;
     if (this.#signal === undefined) {
       const make = this.#makeSignal as () => AbortSignal;
       this.#makeSignal = undefined;
@@ -79,20 +88,60 @@ export class Context implements DispatchContext {
 
   /** The signal if it exists (a signal given as a function may not be made yet), without making it. */
   get existingSignal(): AbortSignal | undefined {
-    return this.root === this ? this.#signal : this.root.existingSignal;
+    return this.#signalOwner === this ? this.#signal : this.#signalOwner.existingSignal;
   }
 
   /** Whether the dispatch can be aborted at all: it was given a signal, made yet or not. */
   get abortable(): boolean {
-    if (this.root !== this) return this.root.abortable;
+    const owner = this.#signalOwner;
+    if (owner !== this) return owner.abortable;
     return this.#makeSignal !== undefined || this.#signal !== neverAborted;
   }
 
   /** A context for a dispatch nested in this one: it shares this one's signal, made or not. */
   child(): Context {
     const child = new Context(this.#runtime, neverAborted, this.caller, this.values, this.correlationId, this.root);
+    child.#signalOwner = this.#signalOwner;
     child.parentSpan = this.span;
     return child;
+  }
+
+  /** Gives this (outermost) context a deadline: its signal aborts with the caller's or when the timer fires. */
+  static withDeadline(context: Context, deadline: Deadline): Context {
+    context.#deadline = deadline;
+    return context;
+  }
+
+  /**
+   * The context for the rest of a pipeline whose behavior called `next({ signal, timeout })`: the same dispatch
+   * (caller, values, correlation id, scope, span) with a signal that aborts with this one's, the given one's, or
+   * at the given deadline. {@link Context.release} it when that part settles.
+   */
+  narrow(options: NextOptions): Context {
+    const deadline = new Deadline(this.abortable ? this.signal : undefined, options.timeout, options.signal);
+    const narrowed = new Context(
+      this.#runtime,
+      deadline.signal,
+      this.caller,
+      this.values,
+      this.correlationId,
+      this.root,
+    );
+    narrowed.#signalOwner = narrowed;
+    narrowed.#deadline = deadline;
+    narrowed.span = this.span;
+    narrowed.parentSpan = this.parentSpan;
+    return narrowed;
+  }
+
+  /** Whether this context owns a deadline to release when its dispatch settles. */
+  get hasDeadline(): boolean {
+    return this.#deadline !== undefined;
+  }
+
+  /** Clears this context's timer and stops listening to the parent signal. Idempotent. */
+  release(): void {
+    this.#deadline?.release();
   }
 
   get correlationId(): string {
@@ -129,4 +178,23 @@ export class Context implements DispatchContext {
     this.#scope = null;
     return scope?.dispose();
   }
+}
+
+/**
+ * The context of an outermost dispatch, from the caller's options. With a `timeout` its signal is a deadline's:
+ * an own timer plus a listener on the caller's signal, both released when the dispatch settles.
+ */
+export function rootContext(runtime: Runtime, options: DispatchOptions | undefined): Context {
+  if (options === undefined) return new Context(runtime, neverAborted, undefined, noValues, undefined, undefined);
+  const { signal, timeout } = options;
+  const deadline = timeout === undefined ? undefined : new Deadline(undefined, timeout, madeNow(signal));
+  const context = new Context(
+    runtime,
+    deadline?.signal ?? signal ?? neverAborted,
+    options.caller,
+    options.values ?? noValues,
+    options.correlationId,
+    undefined,
+  );
+  return deadline === undefined ? context : Context.withDeadline(context, deadline);
 }

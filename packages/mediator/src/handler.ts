@@ -11,9 +11,12 @@ export interface StreamHandler<TRequest extends StreamRequest<unknown>> {
   handle(request: TRequest, context: DispatchContext): AsyncIterable<ItemOf<TRequest>>;
 }
 
-/** Reacts to one notification class. A notification may have any number of handlers. */
+/**
+ * Reacts to one notification class (and its subclasses). A notification may have any number of handlers. Any
+ * thenable it returns is awaited (a lazy query builder, a promise of another realm).
+ */
 export interface NotificationHandler<TNotification extends Notification> {
-  handle(notification: TNotification, context: DispatchContext): void | Promise<void>;
+  handle(notification: TNotification, context: DispatchContext): void | PromiseLike<void>;
 }
 
 /** A class whose instances handle messages. typedi builds it (from decorator metadata or `static inject`). */

@@ -14,7 +14,14 @@ export {
   ValidationError,
   type ValidationIssue,
 } from '@slicewise/errors';
-export { type Behavior, type BehaviorDefinition, defineBehavior, type Next } from './behavior.js';
+export {
+  type Behavior,
+  type BehaviorDefinition,
+  defineBehavior,
+  type Next,
+  type NextOptions,
+  type StreamNext,
+} from './behavior.js';
 export { authorization, validation } from './builtin-behaviors.js';
 export type { ComposedSubscription } from './composition.js';
 export { CompositionError, MissingHandlerError } from './composition-error.js';
@@ -50,6 +57,7 @@ export {
   type RequestHandler,
   type StreamHandler,
 } from './handler.js';
+export { InvalidArgumentError } from './invalid-argument.js';
 export {
   createMediator,
   type DispatchEvent,
@@ -73,7 +81,12 @@ export {
   type ResponseOf,
   StreamRequest,
 } from './messages.js';
-export { PublishError, type PublishOptions, type PublishStrategy } from './publish.js';
+export {
+  PublishError,
+  type PublishOptions,
+  type PublishStrategy,
+  type PublishStrategyFunction,
+} from './publish.js';
 export { type DispatchRecording, recordDispatches } from './record.js';
 export { type Scoped, type ScopedFactory, type Services, scoped } from './scope.js';
 export { defineSlice, type Slice, type SliceMigration } from './slice.js';

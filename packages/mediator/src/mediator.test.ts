@@ -1,7 +1,18 @@
 import 'reflect-metadata';
 import { Container, ContainerInstance, Service } from 'typedi';
 import { describe, expect, it } from 'vitest';
-import { Command, CompositionError, createMediator, defineSlice, handle, MissingHandlerError, Query } from './index.js';
+import {
+  Command,
+  CompositionError,
+  createMediator,
+  defineBehavior,
+  defineSlice,
+  handle,
+  InvalidArgumentError,
+  MissingHandlerError,
+  Query,
+  validation,
+} from './index.js';
 
 class Greet extends Query<string> {
   constructor(readonly name: string) {
@@ -154,5 +165,49 @@ describe('slice requirements', () => {
     const copy = defineSlice({ name: 'model' });
 
     expect(() => createMediator({ slices: [reader, copy] })).toThrow(/Two different slices are named model/);
+  });
+});
+
+describe('composition of behaviors', () => {
+  const logging = defineBehavior({ name: 'logging', handle: (_request, _context, next) => next() });
+
+  it('refuses a behavior listed by the host and by a slice, naming both', () => {
+    const withLogging = defineSlice({ ...ping, behaviors: [logging] });
+
+    expect(() => createMediator({ slices: [withLogging], behaviors: [logging] })).toThrow(
+      'Behavior logging is listed by the host and ping: it would wrap each request twice; list it once',
+    );
+  });
+
+  it('refuses a behavior a slice lists twice, or a built-in one listed again', () => {
+    expect(() => createMediator({ slices: [defineSlice({ ...ping, behaviors: [logging, logging] })] })).toThrow(
+      'Behavior logging is listed twice by ping',
+    );
+    expect(() => createMediator({ slices: [ping], behaviors: [validation] })).toThrow(
+      'Behavior validation is listed by the mediator (built in) and the host',
+    );
+  });
+
+  it('accepts two behaviors of one name that are different objects', async () => {
+    const again = defineBehavior({ name: 'logging', handle: (_request, _context, next) => next() });
+
+    await expect(createMediator({ slices: [ping], behaviors: [logging, again] }).send(new Ping())).resolves.toBe(1);
+  });
+});
+
+describe('arguments', () => {
+  it('rejects send options it cannot use, instead of throwing from send', async () => {
+    const mediator = createMediator({ slices: [ping] });
+
+    await expect(mediator.send(new Ping(), { timeout: -5 })).rejects.toThrow(
+      'The timeout option must be milliseconds from 0, not -5',
+    );
+    await expect(mediator.send(new Ping(), { signal: 'soon' as never })).rejects.toBeInstanceOf(InvalidArgumentError);
+  });
+
+  it('throws at the call of stream with a request, not a stream request', () => {
+    const mediator = createMediator({ slices: [ping] });
+
+    expect(() => mediator.stream(new Ping() as never)).toThrow('Ping is a command: send() it, not stream()');
   });
 });

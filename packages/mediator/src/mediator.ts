@@ -1,21 +1,23 @@
 import type { Span, Tracer } from '@opentelemetry/api';
 import { ContainerInstance } from 'typedi';
-import { abortError, dispatchSignal, raceAbort } from './abort.js';
+import { abortError, raceAbort } from './abort.js';
 import { type ComposedSubscription, type Composition, compose, type Route } from './composition.js';
-import { MissingHandlerError } from './composition-error.js';
+import { CompositionError, MissingHandlerError } from './composition-error.js';
 import type { DispatchOptions, ErrorHook } from './context.js';
 import type { DispatchEvent, MediatorOptions, Publisher, Sender } from './contracts.js';
 import { describeComposition, type MessageDescription } from './describe.js';
-import { Context, neverAborted, noValues, type Runtime } from './dispatch-context.js';
+import { Context, neverAborted, noValues, type Runtime, rootContext } from './dispatch-context.js';
 import { type EventSink, eventOf } from './event.js';
+import { invalidMessage, invalidOptions, isPublishStrategy } from './invalid-argument.js';
 import type { ItemOf, Message, MessageClass, Notification, Request, ResponseOf, StreamRequest } from './messages.js';
 import type { RequestInvoker } from './pipeline.js';
 import { type PublishOptions, type PublishStrategy, runHandlers } from './publish.js';
 import { resolveSlices } from './resolve-slices.js';
 import { memoisedServices } from './scope.js';
+import { hookError, isThenable, settleDispatch } from './settle.js';
 import type { Slice } from './slice.js';
 import { guardStream } from './stream-guard.js';
-import { failSpan, resolveTracer, startDispatchSpan, withSpan } from './tracing.js';
+import { DispatchSpans, failSpan, resolveTracer, withSpan } from './tracing.js';
 
 export type { DispatchEvent, MediatorOptions, Publisher, Sender } from './contracts.js';
 export type { MessageDescription } from './describe.js';
@@ -32,11 +34,14 @@ export class Mediator implements Sender, Publisher {
   readonly #runtime: Runtime;
   readonly #onError: ErrorHook | undefined;
   readonly #tracer: Tracer | undefined;
+  readonly #spans: DispatchSpans | undefined;
   readonly #scopes: boolean;
   readonly #eventSink: EventSink | undefined;
   #listeners: ((event: DispatchEvent) => void)[] = [];
   /** Nothing to do around a dispatch without options: no tracer, hook, scopes or listeners. */
   #fast: boolean;
+  /** Nothing around a dispatch but a tracer: fast too while that tracer is inert (a no-op tracer, see DispatchSpans). */
+  #plain: boolean;
 
   /** @internal use {@link createMediator} */
   constructor(
@@ -49,47 +54,93 @@ export class Mediator implements Sender, Publisher {
     this.container = container;
     this.#composition = composition;
     this.#publishStrategy = options.publishStrategy ?? 'sequential-all';
+    if (!isPublishStrategy(this.#publishStrategy)) {
+      throw new CompositionError(
+        `Unknown publishStrategy ${String(this.#publishStrategy)}: sequential-all, sequential-stop, parallel, or a function`,
+      );
+    }
     this.#onError = options.onError;
     this.#tracer = resolveTracer(options.tracer);
+    this.#spans = this.#tracer && new DispatchSpans(this.#tracer);
     this.#scopes = composition.scoped.size > 0;
     this.#eventSink = options.eventSink;
-    this.#fast = !this.#onError && !this.#tracer && !this.#scopes;
+    this.#plain = !this.#onError && !this.#scopes;
+    this.#fast = this.#plain && !this.#tracer;
     const dispatcher = {
-      nestedSend: (request: Request<unknown>, parent: Context) =>
-        this.#send(request, this.#composition.requests.get(request.constructor as MessageClass), parent.child()),
-      nestedStream: (request: StreamRequest<unknown>, parent: Context) => this.#stream(request, parent.child()),
-      nestedPublish: (notification: Notification, parent: Context, publish: PublishOptions | undefined) =>
-        this.#publish(notification, parent.child(), publish?.strategy),
+      nestedSend: (request: Request<unknown>, parent: Context) => {
+        const invalid = invalidMessage('send', request);
+        if (invalid) return Promise.reject(invalid);
+        const route = this.#composition.requests.get(request.constructor as MessageClass);
+        return this.#send(request, route, parent.child());
+      },
+      nestedStream: (request: StreamRequest<unknown>, parent: Context) => {
+        const invalid = invalidMessage('stream', request);
+        if (invalid) throw invalid;
+        return this.#stream(request, parent.child());
+      },
+      nestedPublish: (notification: Notification, parent: Context, publish: PublishOptions | undefined) => {
+        const invalid =
+          invalidMessage('publish', notification) ?? (publish === undefined ? undefined : invalidOptions(publish));
+        if (invalid) return Promise.reject(invalid);
+        return this.#publish(notification, parent.child(), publish?.strategy);
+      },
     };
     this.#runtime = { dispatcher, scoped: composition.scoped, services: memoisedServices(container) };
   }
 
   /** Dispatches a request through its pipeline to its handler; resolves with the handler's response. */
   send<TRequest extends Request<unknown>>(request: TRequest, options?: DispatchOptions): Promise<ResponseOf<TRequest>> {
-    const route = this.#composition.requests.get(request.constructor as MessageClass);
+    const route =
+      request === null || typeof request !== 'object'
+        ? undefined
+        : this.#composition.requests.get(request.constructor as MessageClass);
     if (
-      this.#fast &&
+      (this.#fast || (this.#plain && (this.#spans as DispatchSpans).inert)) &&
       route !== undefined &&
-      (options === undefined || (options.signal === undefined && options.timeout === undefined))
+      (options === undefined || options.timeout === undefined)
     ) {
-      const context =
-        options === undefined
-          ? new Context(this.#runtime, neverAborted, undefined, noValues, undefined, undefined)
-          : new Context(
-              this.#runtime,
-              neverAborted,
-              options.caller,
-              options.values ?? noValues,
-              options.correlationId,
-              undefined,
-            );
-      try {
-        return Promise.resolve(route.invoke(request, context)) as Promise<ResponseOf<TRequest>>;
-      } catch (error) {
-        return Promise.reject(error);
+      const signal = options?.signal;
+      if (signal === undefined || signal instanceof AbortSignal) {
+        return this.#sendFast(request, route, options, signal) as Promise<ResponseOf<TRequest>>;
       }
     }
-    return this.#send(request, route, this.#root(options)) as Promise<ResponseOf<TRequest>>;
+    const invalid =
+      (route === undefined ? invalidMessage('send', request) : undefined) ??
+      (options === undefined ? undefined : invalidOptions(options));
+    if (invalid) return Promise.reject(invalid);
+    return this.#send(request, route, rootContext(this.#runtime, options)) as Promise<ResponseOf<TRequest>>;
+  }
+
+  /**
+   * `send` with nothing around the dispatch (no tracer, hook, scopes, listeners or timeout): the pipeline, and the
+   * race against the caller's signal when there is one and the pipeline went asynchronous.
+   */
+  #sendFast(
+    request: Request<unknown>,
+    route: Route<RequestInvoker>,
+    options: DispatchOptions | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<unknown> {
+    if (signal?.aborted) return Promise.reject(abortError(signal));
+    const context =
+      options === undefined
+        ? new Context(this.#runtime, neverAborted, undefined, noValues, undefined, undefined)
+        : new Context(
+            this.#runtime,
+            signal ?? neverAborted,
+            options.caller,
+            options.values ?? noValues,
+            options.correlationId,
+            undefined,
+          );
+    let outcome: unknown;
+    try {
+      outcome = route.invoke(request, context);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (signal === undefined || !isThenable(outcome)) return Promise.resolve(outcome);
+    return raceAbort(signal, outcome); // checks the signal again: the handler may have aborted it synchronously
   }
 
   /** Dispatches a stream request; iterate the result to receive the handler's items as they come. */
@@ -97,7 +148,10 @@ export class Mediator implements Sender, Publisher {
     request: TRequest,
     options?: DispatchOptions,
   ): AsyncIterable<ItemOf<TRequest>> {
-    return this.#stream(request, this.#root(options)) as AsyncIterable<ItemOf<TRequest>>;
+    // A misuse throws here, at the call, as a missing handler does: nothing has started yet.
+    const invalid = invalidMessage('stream', request) ?? (options === undefined ? undefined : invalidOptions(options));
+    if (invalid) throw invalid;
+    return this.#stream(request, rootContext(this.#runtime, options)) as AsyncIterable<ItemOf<TRequest>>;
   }
 
   /**
@@ -107,13 +161,26 @@ export class Mediator implements Sender, Publisher {
    * synchronous code (the transaction) has finished.
    */
   publish(notification: Notification, options?: DispatchOptions & PublishOptions): Promise<void> {
-    if (options === undefined && this.#fast && !this.#isDurable(notification)) {
-      const handlers = this.#composition.notificationHandlers.get(notification.constructor as MessageClass);
-      if (handlers === undefined) return Promise.resolve();
-      const context = new Context(this.#runtime, neverAborted, undefined, noValues, undefined, undefined);
+    if (notification === null || typeof notification !== 'object') {
+      return Promise.reject(invalidMessage('publish', notification));
+    }
+    const handlers = this.#composition.notificationHandlers.get(notification.constructor as MessageClass);
+    if (handlers.length === 0) {
+      const invalid = invalidMessage('publish', notification);
+      if (invalid) return Promise.reject(invalid);
+    }
+    if (
+      options === undefined &&
+      (this.#fast || (this.#plain && (this.#spans as DispatchSpans).inert)) &&
+      !this.#isDurable(notification)
+    ) {
+      if (handlers.length === 0) return Promise.resolve();
+      const context = rootContext(this.#runtime, undefined);
       return runHandlers(handlers, notification, context, this.#publishStrategy);
     }
-    return this.#publish(notification, this.#root(options), options?.strategy);
+    const invalid = options === undefined ? undefined : invalidOptions(options);
+    if (invalid) return Promise.reject(invalid);
+    return this.#publish(notification, rootContext(this.#runtime, options), options?.strategy);
   }
 
   /** The durable subscriptions of the composed slices, handlers built: what the host's event log drives. */
@@ -130,24 +197,12 @@ export class Mediator implements Sender, Publisher {
   onDispatch(listener: (event: DispatchEvent) => void): () => void {
     this.#listeners = [...this.#listeners, listener];
     this.#fast = false;
+    this.#plain = false;
     return () => {
       this.#listeners = this.#listeners.filter((known) => known !== listener);
-      this.#fast = this.#listeners.length === 0 && !this.#onError && !this.#tracer && !this.#scopes;
+      this.#plain = this.#listeners.length === 0 && !this.#onError && !this.#scopes;
+      this.#fast = this.#plain && !this.#tracer;
     };
-  }
-
-  #root(options: DispatchOptions | undefined): Context {
-    if (options === undefined)
-      return new Context(this.#runtime, neverAborted, undefined, noValues, undefined, undefined);
-    const signal = dispatchSignal(options.signal, options.timeout) ?? neverAborted;
-    return new Context(
-      this.#runtime,
-      signal,
-      options.caller,
-      options.values ?? noValues,
-      options.correlationId,
-      undefined,
-    );
   }
 
   #send(request: Request<unknown>, route: Route<RequestInvoker> | undefined, context: Context): Promise<unknown> {
@@ -176,7 +231,7 @@ export class Mediator implements Sender, Publisher {
   #publish(notification: Notification, context: Context, strategy: PublishStrategy | undefined): Promise<void> {
     if (this.#listeners.length > 0) this.#tell({ operation: 'publish', message: notification, context });
     const span = this.#span('publish', notification, undefined, context);
-    const handlers = this.#composition.notificationHandlers.get(notification.constructor as MessageClass) ?? [];
+    const handlers = this.#composition.notificationHandlers.get(notification.constructor as MessageClass);
     const signal = context.existingSignal;
     const run = () => runHandlers(handlers, notification, context, strategy ?? this.#publishStrategy);
     let work: Promise<void>;
@@ -208,14 +263,13 @@ export class Mediator implements Sender, Publisher {
     const ownsScope = context.root === context && this.#scopes;
     if (!this.#onError && !this.#tracer && !ownsScope && !context.abortable) return run();
     const span = this.#span('stream', request, route.slice, context);
-    const fail = (error: unknown) => this.#hook(error, 'stream', request, context);
+    const onError = this.#onError;
+    const fail = (error: unknown) =>
+      onError ? hookError(onError, error, { message: request, operation: 'stream', context }) : error;
     return guardStream(run, { context, span: span?.span, spanContext: span?.context, fail, ownsScope });
   }
 
-  /**
-   * Disposes the scope (outermost dispatch), races the signal when the work was still `pending` as it started,
-   * applies the error hook, ends the span.
-   */
+  /** See {@link settleDispatch}; the error hook is told which dispatch failed. */
   #settle<T>(
     work: Promise<T>,
     operation: Operation,
@@ -223,55 +277,17 @@ export class Mediator implements Sender, Publisher {
     context: Context,
     span: Span | undefined,
     pending = false,
-  ) {
-    if (this.#scopes && context.root === context) {
-      work = work.then(
-        (value) => {
-          const disposing = context.disposeScope();
-          return disposing ? disposing.then(() => value) : value;
-        },
-        (error: unknown) => {
-          const disposing = context.disposeScope();
-          if (!disposing) throw error;
-          return disposing.then(
-            () => Promise.reject(error),
-            () => Promise.reject(error),
-          );
-        },
-      );
-    }
-    if (pending && context.abortable) work = raceAbort(context.signal, work);
-    if (this.#onError) {
-      work = work.catch((error: unknown) => Promise.reject(this.#hook(error, operation, message, context)));
-    }
-    if (span) {
-      work.then(
-        () => span.end(),
-        (error: unknown) => failSpan(span, error),
-      );
-    }
-    return work;
-  }
-
-  #hook(error: unknown, operation: Operation, message: Message, context: Context): unknown {
-    const hook = this.#onError;
-    if (!hook) return error;
-    try {
-      const replacement = hook(error, { message, operation, context });
-      return replacement === undefined ? error : replacement;
-    } catch (thrown) {
-      return thrown;
-    }
+  ): Promise<T> {
+    const onError = this.#onError;
+    const fail = onError && ((error: unknown) => hookError(onError, error, { message, operation, context }));
+    return settleDispatch(work, { context, span, pending, ownsScope: this.#scopes && context.root === context, fail });
   }
 
   #span(operation: Operation, message: Message, slice: string | undefined, context: Context) {
-    const tracer = this.#tracer;
-    if (!tracer) return undefined;
-    const name = message.constructor.name;
-    const kind = (message.constructor as { kind?: string }).kind ?? 'request';
-    const target = { operation, name, kind, slice, correlationId: context.correlationId };
-    const started = startDispatchSpan(tracer, target, context.parentSpan);
-    context.span = started.span;
+    const spans = this.#spans;
+    if (!spans) return undefined;
+    const started = spans.start(operation, message, slice, context, context.parentSpan);
+    if (started) context.span = started.span;
     return started;
   }
 
@@ -279,9 +295,6 @@ export class Mediator implements Sender, Publisher {
     for (const listener of this.#listeners) listener(event);
   }
 }
-
-const isThenable = (value: unknown): value is PromiseLike<unknown> =>
-  typeof (value as PromiseLike<unknown> | null | undefined)?.then === 'function';
 
 /**
  * Composes slices (and the slices they require) into a mediator. Fails at once, naming the request and the

@@ -1,6 +1,9 @@
-import type { Behavior } from './behavior.js';
+import { abortError, isTimeout, raceAbort } from './abort.js';
+import type { Behavior, NextOptions } from './behavior.js';
 import type { DispatchContext } from './context.js';
+import type { Context } from './dispatch-context.js';
 import type { RequestHandler, StreamHandler } from './handler.js';
+import { InvalidArgumentError } from './invalid-argument.js';
 import type { Message } from './messages.js';
 
 /**
@@ -32,6 +35,35 @@ function settle(invoke: RequestInvoker, request: Message, context: DispatchConte
 }
 
 /**
+ * The rest of the pipeline under a behavior's own signal or deadline: a narrowed context, raced against its
+ * signal, its timer cleared and its listener removed as soon as it settles.
+ */
+function settleNarrowed(
+  invoke: RequestInvoker,
+  request: Message,
+  context: DispatchContext,
+  options: NextOptions,
+): Promise<unknown> {
+  const { signal, timeout } = options;
+  if ((timeout !== undefined && !isTimeout(timeout)) || (signal !== undefined && !(signal instanceof AbortSignal))) {
+    return Promise.reject(
+      new InvalidArgumentError('next() takes { signal?: AbortSignal, timeout?: milliseconds from 0 }', {
+        timeout: String(timeout),
+      }),
+    );
+  }
+  const narrowed = (context as Context).narrow(options);
+  if (narrowed.signal.aborted) {
+    narrowed.release();
+    return Promise.reject(abortError(narrowed.signal));
+  }
+  const release = () => narrowed.release();
+  const work = raceAbort(narrowed.signal, settle(invoke, request, narrowed));
+  work.then(release, release);
+  return work;
+}
+
+/**
  * Nests behaviors around a request handler, the first outermost. With no behaviors it is the handler itself.
  * Guards run in place and add no promise; only a wrapping behavior's `next` settles the rest into one (a
  * synchronous throw from a behavior still becomes a rejection, in its async caller or in `send`).
@@ -47,7 +79,10 @@ export function composeRequest(behaviors: readonly Behavior[], handler: RequestH
           const waiting = guard(request, context);
           return waiting === undefined ? inner(request, context) : waiting.then(() => inner(request, context));
         }
-      : (request, context) => behavior.handle(request, context, () => settle(inner, request, context));
+      : (request, context) =>
+          behavior.handle(request, context, (options) =>
+            options === undefined ? settle(inner, request, context) : settleNarrowed(inner, request, context, options),
+          );
   }
   return invoke;
 }

@@ -1,6 +1,16 @@
 import 'reflect-metadata';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { createMediator, defineSlice, Notification, on, PublishError } from './index.js';
+import {
+  CancelledError,
+  CompositionError,
+  createMediator,
+  type DispatchContext,
+  defineSlice,
+  Notification,
+  on,
+  PublishError,
+} from './index.js';
 
 class UserRegistered extends Notification {
   constructor(readonly id: number) {
@@ -94,5 +104,181 @@ describe('publish', () => {
 
     await expect(mediator.publish(new UserRegistered(3))).rejects.toThrow('a failed');
     expect(calls).toEqual(['a start 3']);
+  });
+
+  it('parallel awaits a thenable a handler returns (a lazy query builder runs only when awaited)', async () => {
+    const ran: string[] = [];
+    class LazyQuery {
+      // biome-ignore lint/suspicious/noThenProperty: a thenable is what this test is about
+      then(resolve: () => void, reject: (error: unknown) => void): void {
+        setTimeout(() => {
+          ran.push('query ran');
+          resolve();
+        }, 5);
+        void reject;
+      }
+    }
+    class ReturnsBuilder {
+      handle(): PromiseLike<void> {
+        return new LazyQuery() as unknown as PromiseLike<void>;
+      }
+    }
+    const mediator = createMediator({
+      slices: [defineSlice({ name: 'lazy', handlers: [on(UserRegistered, ReturnsBuilder)] })],
+    });
+
+    await mediator.publish(new UserRegistered(1), { strategy: 'parallel' });
+
+    expect(ran).toEqual(['query ran']);
+  });
+
+  it('parallel awaits a promise of another realm, and reports its rejection instead of leaving it unhandled', async () => {
+    const foreign = runInNewContext(
+      '(message) => new Promise((_, reject) => setTimeout(() => reject(new Error(message)), 5))',
+      {
+        setTimeout,
+      },
+    ) as (message: string) => Promise<never>;
+    expect(foreign('probe').catch(() => undefined)).not.toBeInstanceOf(Promise);
+    class OtherRealm {
+      handle(): Promise<never> {
+        return foreign('from another realm');
+      }
+    }
+    const mediator = createMediator({
+      slices: [defineSlice({ name: 'realm', handlers: [on(UserRegistered, OtherRealm)] })],
+    });
+
+    const error = await mediator
+      .publish(new UserRegistered(1), { strategy: 'parallel' })
+      .catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(PublishError);
+    expect((error as PublishError).errors.map((e) => (e as Error).message)).toEqual(['from another realm']);
+  });
+
+  it.each(['sequential-all', 'sequential-stop'] as const)(
+    '%s starts no further handler once the publish is aborted during the first',
+    async (strategy) => {
+      calls.length = 0;
+      const controller = new AbortController();
+      class AbortsThenFinishes {
+        async handle(): Promise<void> {
+          calls.push('first start');
+          controller.abort();
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          calls.push('first done');
+        }
+      }
+      const mediator = createMediator({
+        slices: [
+          defineSlice({
+            name: 'aborting',
+            handlers: [
+              on(UserRegistered, AbortsThenFinishes),
+              on(UserRegistered, handler('second')),
+              on(UserRegistered, handler('third')),
+            ],
+          }),
+        ],
+      });
+
+      await expect(
+        mediator.publish(new UserRegistered(5), { signal: controller.signal, strategy }),
+      ).rejects.toBeInstanceOf(CancelledError);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+
+      expect(calls).toEqual(['first start', 'first done']);
+    },
+  );
+
+  it('takes a strategy function, per mediator or per publish, and refuses an unknown strategy name', async () => {
+    calls.length = 0;
+    const onlyFirst = async (
+      handlers: readonly { handle(n: Notification, c: DispatchContext): unknown }[],
+      notification: Notification,
+      context: DispatchContext,
+    ) => {
+      await handlers[0]?.handle(notification, context);
+    };
+    const mediator = mediatorWith(handler('a'), handler('b'));
+
+    await mediator.publish(new UserRegistered(6), { strategy: onlyFirst });
+
+    expect(calls).toEqual(['a start 6', 'a done']);
+    expect(() => createMediator({ slices: [], publishStrategy: 'fastest' as never })).toThrow(CompositionError);
+    await expect(mediator.publish(new UserRegistered(7), { strategy: 'fastest' as never })).rejects.toThrow(
+      /Unknown publish strategy fastest/,
+    );
+  });
+
+  it('keeps one flat PublishError when handlers publish recursively and the deepest one fails', async () => {
+    class Deep extends Notification {
+      constructor(readonly level: number) {
+        super();
+      }
+    }
+    class DeepHandler {
+      async handle(notification: Deep, context: DispatchContext): Promise<void> {
+        if (notification.level === 0) throw new Error('bottom failed');
+        await context.publish(new Deep(notification.level - 1));
+      }
+    }
+    const mediator = createMediator({ slices: [defineSlice({ name: 'deep', handlers: [on(Deep, DeepHandler)] })] });
+
+    const error = (await mediator.publish(new Deep(200)).catch((caught: unknown) => caught)) as PublishError;
+
+    expect(error).toBeInstanceOf(PublishError);
+    expect(error.errors).toHaveLength(1);
+    expect((error.errors[0] as Error).message).toBe('bottom failed');
+    expect(error.cause).toBe(error.errors[0]);
+    expect(error.message).toBe('1 handler(s) of Deep failed: bottom failed');
+  });
+
+  it('lists at most five failures in the message, and all of them in errors', async () => {
+    const failing = Array.from({ length: 7 }, (_, i) => handler(`h${i}`, true));
+    const error = (await mediatorWith(...failing)
+      .publish(new UserRegistered(8))
+      .catch((caught: unknown) => caught)) as PublishError;
+
+    expect(error.errors).toHaveLength(7);
+    expect(error.message).toBe(
+      '7 handler(s) of UserRegistered failed: h0 failed; h1 failed; h2 failed; h3 failed; h4 failed; and 2 more',
+    );
+  });
+
+  it('runs handlers of a base class and of the class itself in registration order, and refuses one on() listed twice', () => {
+    class Base extends Notification {}
+    class Derived extends Base {}
+    const order: string[] = [];
+    const named = (name: string) =>
+      class {
+        handle(): void {
+          order.push(name);
+        }
+      };
+    const [OnDerived, OnBase, OnAll] = [named('derived'), named('base'), named('all')];
+    const mediator = createMediator({
+      slices: [
+        defineSlice({ name: 'one', handlers: [on(Derived, OnDerived), on(Base, OnBase)] }),
+        defineSlice({ name: 'two', handlers: [on(Notification, OnAll)] }),
+      ],
+    });
+
+    return mediator.publish(new Derived()).then(async () => {
+      await mediator.publish(new Base());
+      expect(order).toEqual(['derived', 'base', 'all', 'base', 'all']);
+      expect(() =>
+        createMediator({
+          slices: [
+            defineSlice({ name: 'one', handlers: [on(Base, OnBase)] }),
+            defineSlice({ name: 'two', handlers: [on(Base, OnBase)] }),
+          ],
+        }),
+      ).toThrow(`${OnBase.name} is subscribed to Base by one and two: it would run twice per publish`);
+      expect(() =>
+        createMediator({ slices: [defineSlice({ name: 'one', handlers: [on(Base, OnBase), on(Base, OnBase)] })] }),
+      ).toThrow(/subscribed to Base twice by one/);
+    });
   });
 });

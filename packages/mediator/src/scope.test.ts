@@ -90,6 +90,7 @@ class TouchedHandler {
     journal.push(`seen ${context.get(CurrentSession).id}`);
   }
 }
+class TouchedAgainHandler extends TouchedHandler {}
 class UseUndeclared extends Query<number> {}
 class UseUndeclaredHandler {
   handle(_request: UseUndeclared, context: DispatchContext): number {
@@ -107,7 +108,7 @@ const slice = defineSlice({
     handle(Hang, HangHandler),
     handle(UseUndeclared, UseUndeclaredHandler),
     on(Touched, TouchedHandler),
-    on(Touched, TouchedHandler),
+    on(Touched, TouchedAgainHandler),
   ],
 });
 

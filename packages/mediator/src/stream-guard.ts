@@ -37,6 +37,7 @@ export async function* guardStream<T>(run: () => AsyncIterable<T>, guard: Stream
     throw final;
   } finally {
     if (span && !ended) span.end();
+    context.release();
     if (guard.ownsScope) await context.disposeScope();
   }
 }

@@ -1,6 +1,11 @@
 import 'reflect-metadata';
-import { SpanStatusCode, trace } from '@opentelemetry/api';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { type Span, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
+import {
+  AlwaysOffSampler,
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createMediator,
@@ -129,5 +134,54 @@ describe('OpenTelemetry spans', () => {
     expect(span?.name).toBe('stream Letters');
     expect(span?.attributes['messaging.operation.name']).toBe('stream');
     expect(span?.attributes['slicewise.slice']).toBe('letters');
+  });
+
+  it('skips the span work of a tracer that records and propagates nothing (no SDK behind it)', async () => {
+    const used: string[] = [];
+    const noop = trace.getTracer('no-sdk');
+    const watching: Tracer = {
+      startSpan(name, options, context) {
+        const span = noop.startSpan(name, options, context);
+        used.push(`start ${name}`);
+        return new Proxy(span, {
+          get(target, property, receiver) {
+            const name = String(property);
+            if (!['isRecording', 'spanContext'].includes(name) && !name.startsWith('_')) used.push(name);
+            return Reflect.get(target, property, receiver);
+          },
+        }) as Span;
+      },
+      startActiveSpan: noop.startActiveSpan.bind(noop) as Tracer['startActiveSpan'],
+    };
+    const mediator = createMediator({ slices: [users], tracer: watching });
+
+    await expect(mediator.send(new GetUser())).resolves.toBe('ada');
+    await expect(mediator.send(new GetGhost())).rejects.toThrow('No ghost');
+
+    expect(used).toEqual(['start send GetUser']);
+  });
+
+  it('asks a no-op tracer of the API again once a tracer provider is registered, and then traces', async () => {
+    const mediator = createMediator({ slices: [users], tracer: trace.getTracer(tracerName) });
+    await mediator.send(new GetGhost()).catch(() => undefined);
+    const { exporter, provider } = tracing();
+
+    trace.setGlobalTracerProvider(provider);
+    await mediator.send(new GetGhost()).catch(() => undefined);
+
+    expect(exporter.getFinishedSpans().map((span) => span.name)).toEqual(['send GetGhost']);
+  });
+
+  it('exports nothing for spans the sampler drops, and the dispatch still works', async () => {
+    const exporter = new InMemorySpanExporter();
+    const provider = new BasicTracerProvider({
+      sampler: new AlwaysOffSampler(),
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    });
+    const mediator = createMediator({ slices: [users], tracer: provider.getTracer(tracerName) });
+
+    await expect(mediator.send(new GetUser())).resolves.toBe('ada');
+
+    expect(exporter.getFinishedSpans()).toEqual([]);
   });
 });
