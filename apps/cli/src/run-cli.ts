@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { createHost, type Host, resolveDatabasePath } from '@slicewise/host';
 import { isSlicewiseError, ValidationError } from '@slicewise/mediator';
 import { type CliCommand, type CommandContext, findCommand, requestCommands } from './commands.js';
+import { accessFor, openHost } from './database-access.js';
 import { exitCodeOf, UsageError } from './exit-codes.js';
 import { parseCommandLine, parseGlobal } from './fields.js';
 import { commandHelp, listHelp } from './help.js';
@@ -24,7 +25,7 @@ export interface RunCliOptions {
   env?: NodeJS.ProcessEnv;
   stdout?: OutputStream;
   stderr?: OutputStream;
-  /** Aborted on Ctrl-C: stream requests stop and keep what they committed. */
+  /** Aborted on Ctrl-C or SIGTERM: stream requests stop and keep what they committed. */
   signal?: AbortSignal;
   version?: string;
   /** How often plain progress lines are written when stderr is not a terminal. Default 1000 ms. */
@@ -100,6 +101,12 @@ export async function runCli(argv: readonly string[], options: RunCliOptions): P
       stdout.write(`${version}\n`);
       return 0;
     }
+    for (const name of ['db', 'rejects'] as const) {
+      const value: unknown = values[name];
+      if (value !== undefined && (typeof value !== 'string' || value === '')) {
+        throw new UsageError(`--${name} needs a file path${value === '' ? ', not an empty string' : ''}`);
+      }
+    }
     const database = () => resolveDatabasePath(values.db, env);
 
     const execute = (command: CliCommand, loaded: LoadedSlices, open?: Host): Promise<number> => {
@@ -115,11 +122,13 @@ export async function runCli(argv: readonly string[], options: RunCliOptions): P
         errorColors,
         env,
         signal,
+        ...(typeof parsed.globals.rejects === 'string' && { rejects: parsed.globals.rejects }),
         ...(options.progressIntervalMs !== undefined && { progressIntervalMs: options.progressIntervalMs }),
         host(required = []) {
           if (!host) {
             const slices = [...required, ...loaded.slices.filter((slice) => !required.includes(slice))];
-            host = createHost({ slices, database: database(), databaseOptions });
+            const access = command.kind === 'query' ? 'read' : 'write';
+            host = openHost({ slices, file: database(), access, databaseOptions });
             hosts.push(host);
           }
           return host;
@@ -141,7 +150,8 @@ export async function runCli(argv: readonly string[], options: RunCliOptions): P
     // The fast path: the index names the slice serving these words; compose it alone on the database.
     if (exact && !help && !hostCommand) {
       const loaded = await loadEntries(registry, entries);
-      const host = createHost({ slices: loaded.slices, database: database(), databaseOptions });
+      const access = accessFor(loaded.slices, words);
+      const host = openHost({ slices: loaded.slices, file: database(), access, databaseOptions });
       hosts.push(host);
       const command = findCommand(requestCommands(host.mediator), words);
       if (command) return execute(command, loaded, host);

@@ -1,0 +1,144 @@
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Database, type DatabaseOptions, Migrations } from '@slicewise/db';
+import { createHost, type Host } from '@slicewise/host';
+import { declarationOf, ForbiddenError, kindOf, type Slice, SlicewiseError } from '@slicewise/mediator';
+import { escapeControl } from './output.js';
+
+/** How a command uses the database: a query only reads it; anything else may write. */
+export type DatabaseAccess = 'read' | 'write';
+
+const reasonOf = (error: unknown) => (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+
+/**
+ * Makes sure the database's folder exists, creating the missing ones one level at a time (Node's recursive
+ * `mkdirSync` loops forever on `/proc/x/y.db`). A path that cannot hold a database is a `VALIDATION` error
+ * naming the folder and why; it never hangs.
+ */
+export function prepareDatabaseFolder(file: string): void {
+  if (file === ':memory:') return;
+  const shown = escapeControl(file);
+  const missing: string[] = [];
+  let folder = dirname(file);
+  while (!existsSync(folder)) {
+    missing.unshift(folder);
+    const parent = dirname(folder);
+    if (parent === folder) break;
+    folder = parent;
+  }
+  if (existsSync(folder) && !statSync(folder).isDirectory()) {
+    throw new SlicewiseError(
+      'VALIDATION',
+      `Cannot use the database ${shown}: ${escapeControl(folder)} is not a folder`,
+    );
+  }
+  if (existsSync(file) && statSync(file).isDirectory()) {
+    throw new SlicewiseError('VALIDATION', `Cannot use the database ${shown}: it is a folder, not a file`);
+  }
+  for (const create of missing) {
+    try {
+      mkdirSync(create);
+    } catch (error) {
+      throw new SlicewiseError(
+        'VALIDATION',
+        `Cannot create the folder ${escapeControl(create)} for the database ${shown} (${reasonOf(error)})`,
+        { cause: error },
+      );
+    }
+  }
+}
+
+/** Whether this process may write the file and create its journal beside it. */
+function writable(file: string): boolean {
+  try {
+    accessSync(file, constants.W_OK);
+    accessSync(dirname(file), constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Every slice with the slices it requires (required first), once each. */
+function withRequired(slices: readonly Slice[]): Slice[] {
+  const seen = new Map<string, Slice>();
+  const add = (slice: Slice) => {
+    for (const required of slice.requires ?? []) add(required);
+    if (!seen.has(slice.name)) seen.set(slice.name, slice);
+  };
+  for (const slice of slices) add(slice);
+  return [...seen.values()];
+}
+
+/** The migrations of `slices` that `db` has not applied, as `slice/migration`. */
+export function pendingMigrations(db: Database, slices: readonly Slice[]): string[] {
+  return withRequired(slices).flatMap((slice) =>
+    new Migrations(slice.name, slice.migrations ?? []).pending(db).map((name) => `${slice.name}/${name}`),
+  );
+}
+
+/**
+ * How the request the words name uses the database: `read` for a `Query` of the slices, `write` for anything
+ * else (commands, streams, words no request declares).
+ */
+export function accessFor(slices: readonly Slice[], words: readonly string[]): DatabaseAccess {
+  for (const slice of withRequired(slices)) {
+    for (const registration of slice.handlers ?? []) {
+      if (registration.kind === 'notification') continue;
+      const command = declarationOf(registration.message).cli?.command.split(' ').filter(Boolean);
+      if (command?.every((word, i) => words[i] === word)) {
+        return kindOf(registration.message) === 'query' ? 'read' : 'write';
+      }
+    }
+  }
+  return 'write';
+}
+
+/** What {@link openHost} takes. */
+export interface OpenHostOptions {
+  readonly slices: readonly Slice[];
+  readonly file: string;
+  readonly access: DatabaseAccess;
+  readonly databaseOptions?: DatabaseOptions;
+}
+
+/**
+ * Opens a host on the database file for a command. A read (a query) on an existing file opens it read-only
+ * and runs no migration, so a file this user cannot write can still be listed; when migrations are pending
+ * it migrates if it may write the file, and otherwise fails (`FORBIDDEN`) naming them and `slicewise db migrate`.
+ * A write on an existing file this user cannot write fails (`FORBIDDEN`) before anything runs.
+ */
+export function openHost({ slices, file, access, databaseOptions }: OpenHostOptions): Host {
+  prepareDatabaseFolder(file);
+  const shown = escapeControl(file);
+  if (file !== ':memory:' && existsSync(file)) {
+    if (access === 'read') {
+      const db = new Database(file, { ...databaseOptions, readonly: true });
+      let pending: string[];
+      try {
+        pending = pendingMigrations(db, slices);
+        if (pending.length === 0) {
+          const host = createHost({ slices, database: db });
+          return { ...host, close: () => db.close() };
+        }
+      } catch (error) {
+        db.close();
+        throw error;
+      }
+      db.close();
+      if (!writable(file)) {
+        throw new ForbiddenError(
+          `The database ${shown} is read-only for this user and has ${pending.length} pending migration(s): ` +
+            `${pending.join(', ')}. Apply them as a user who can write it: slicewise db migrate --db ${shown}`,
+          { details: { pending } },
+        );
+      }
+    } else if (!writable(file)) {
+      throw new ForbiddenError(
+        `The database ${shown} is read-only for this user: this command writes, so it needs write access to the ` +
+          'file and its folder (read commands such as users list work as they are)',
+      );
+    }
+  }
+  return createHost({ slices, database: file, ...(databaseOptions && { databaseOptions }) });
+}
