@@ -77,21 +77,49 @@ export function pendingMigrations(db: Database, slices: readonly Slice[]): strin
   );
 }
 
-/**
- * How the request the words name uses the database: `read` for a `Query` of the slices, `write` for anything
- * else (commands, streams, words no request declares).
- */
-export function accessFor(slices: readonly Slice[], words: readonly string[]): DatabaseAccess {
+/** The command a request declares for the words, and how it uses the database. */
+export interface RequestUse {
+  readonly words: readonly string[];
+  /** `read` for a `Query`, `write` for commands and streams. */
+  readonly access: DatabaseAccess;
+}
+
+/** The request of the slices whose command the words start with, if any. */
+export function requestUseFor(slices: readonly Slice[], words: readonly string[]): RequestUse | undefined {
   for (const slice of withRequired(slices)) {
     for (const registration of slice.handlers ?? []) {
       if (registration.kind === 'notification') continue;
       const command = declarationOf(registration.message).cli?.command.split(' ').filter(Boolean);
       if (command?.every((word, i) => words[i] === word)) {
-        return kindOf(registration.message) === 'query' ? 'read' : 'write';
+        return { words: command, access: kindOf(registration.message) === 'query' ? 'read' : 'write' };
       }
     }
   }
-  return 'write';
+  return undefined;
+}
+
+/**
+ * Opens an existing file read-only. SQLite cannot read a WAL database whose `-shm` file is missing when the
+ * folder is read-only for this user (it would have to create the file): that is a `FORBIDDEN` error saying so.
+ */
+function openReadOnly(file: string, options: DatabaseOptions | undefined): Database {
+  let db: Database | undefined;
+  try {
+    db = new Database(file, { ...options, readonly: true });
+    db.raw.prepare('SELECT count(*) FROM sqlite_master').get();
+    return db;
+  } catch (error) {
+    db?.close();
+    const code = String((error as { code?: unknown }).code ?? '');
+    if (!code.startsWith('SQLITE_READONLY') && !code.startsWith('SQLITE_CANTOPEN')) throw error;
+    const shown = escapeControl(file);
+    throw new ForbiddenError(
+      `Cannot read the database ${shown}: it uses write-ahead logging and its folder is read-only for this ` +
+        `user, so SQLite cannot create ${shown}-shm. Give this user write access to the folder, or have its ` +
+        'owner switch the file to journal_mode=DELETE',
+      { cause: error },
+    );
+  }
 }
 
 /** What {@link openHost} takes. */
@@ -113,7 +141,7 @@ export function openHost({ slices, file, access, databaseOptions }: OpenHostOpti
   const shown = escapeControl(file);
   if (file !== ':memory:' && existsSync(file)) {
     if (access === 'read') {
-      const db = new Database(file, { ...databaseOptions, readonly: true });
+      const db = openReadOnly(file, databaseOptions);
       let pending: string[];
       try {
         pending = pendingMigrations(db, slices);
