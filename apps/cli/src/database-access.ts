@@ -168,5 +168,13 @@ export function openHost({ slices, file, access, databaseOptions }: OpenHostOpti
       );
     }
   }
-  return createHost({ slices, database: file, ...(databaseOptions && { databaseOptions }) });
+  try {
+    return createHost({ slices, database: file, ...(databaseOptions && { databaseOptions }) });
+  } catch (error) {
+    // A name too long, a special file…: SQLite's own words, with the path, as the caller's mistake.
+    if (!String((error as { code?: unknown }).code ?? '').startsWith('SQLITE_CANTOPEN')) throw error;
+    throw new SlicewiseError('VALIDATION', `Cannot open the database ${shown}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
 }

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { Database, migrate } from '@slicewise/db';
+import { createHash } from 'node:crypto';
+import { checksumOf, Database, type Migration, migrate } from '@slicewise/db';
 import { createHost } from '@slicewise/host';
 import { describe, expect, it } from 'vitest';
 import {
@@ -11,6 +12,7 @@ import {
   userIdSchema,
   users,
 } from './index.js';
+import { checkUsersTableIdentity, migrations } from './migrations.js';
 
 describe('users', () => {
   it('creates the users table when composed alone', () => {
@@ -76,6 +78,12 @@ describe('users', () => {
     expect(db.query('SELECT id, email FROM users').all()).toEqual([{ id: 1, email: 'a@example.com' }]);
     expect(db.query('SELECT count(*) AS n FROM _slicewise_migrations').all()).toEqual([{ n: 0 }]);
     db.close();
+  });
+
+  it('records 000-check-users-table under a checksum that does not depend on how the code was built', () => {
+    expect(checksumOf(migrations[0] as Migration)).toBe(
+      createHash('sha256').update(checkUsersTableIdentity).digest('hex').slice(0, 16),
+    );
   });
 
   it('makes emails unique case-insensitively', () => {
