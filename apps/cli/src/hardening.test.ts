@@ -3,7 +3,7 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hasRawControlCharacter } from './fixtures/control-characters.js';
-import { bin, cli, expectFailure, json, sql, start, tmp } from './fixtures/real-cli.js';
+import { bin, cli, expectFailure, sql, start, tmp } from './fixtures/real-cli.js';
 import type { ProcessResult } from './fixtures/run-process.js';
 
 const users = () => sql<{ id: number; name: string; active: number }>('SELECT id, name, active FROM users ORDER BY id');

@@ -116,6 +116,7 @@ const nasty = fc.constantFrom(
   "'; DROP TABLE users; --",
   '" OR 1=1 --',
   '%s%n',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: template-injection-looking text, on purpose
   '${process.exit()}',
   '__proto__',
   'constructor',
