@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
 import { createHost, type Host, resolveDatabasePath } from '@slicewise/host';
 import { isSlicewiseError, ValidationError } from '@slicewise/mediator';
 import { type CliCommand, type CommandContext, findCommand, requestCommands } from './commands.js';
@@ -127,7 +128,10 @@ export async function runCli(argv: readonly string[], options: RunCliOptions): P
         errorColors,
         env,
         signal,
-        ...(typeof parsed.globals.rejects === 'string' && { rejects: parsed.globals.rejects }),
+        // Relative to the folder the command was typed in, as --db is.
+        ...(typeof parsed.globals.rejects === 'string' && {
+          rejects: resolve(env.INIT_CWD || process.cwd(), parsed.globals.rejects),
+        }),
         ...(options.progressIntervalMs !== undefined && { progressIntervalMs: options.progressIntervalMs }),
         host(required = []) {
           if (!host) {
