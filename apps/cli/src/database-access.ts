@@ -32,8 +32,10 @@ export function prepareDatabaseFolder(file: string): void {
       `Cannot use the database ${shown}: ${escapeControl(folder)} is not a folder`,
     );
   }
-  if (existsSync(file) && statSync(file).isDirectory()) {
-    throw new SlicewiseError('VALIDATION', `Cannot use the database ${shown}: it is a folder, not a file`);
+  const existing = existsSync(file) ? statSync(file) : undefined;
+  if (existing && !existing.isFile()) {
+    const what = existing.isDirectory() ? 'a folder' : 'a device, pipe or socket';
+    throw new SlicewiseError('VALIDATION', `Cannot use the database ${shown}: it is ${what}, not a file`);
   }
   for (const create of missing) {
     try {

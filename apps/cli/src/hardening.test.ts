@@ -75,7 +75,7 @@ describe('--db', () => {
     expectFailure(result, 2, /^slicewise users list: --db needs a file path, not an empty string: run/);
   });
 
-  it('fails at once, naming the folder, when the folder cannot be created (/proc/x)', async () => {
+  it('fails at once, naming the path, for a folder that cannot be created (/proc/x), a file, a device or a folder', async () => {
     const started = performance.now();
 
     const [proc, file] = await Promise.all([
@@ -86,6 +86,16 @@ describe('--db', () => {
     expect(performance.now() - started).toBeLessThan(10_000);
     expectFailure(proc, 2, /Cannot create the folder \/proc\/slicewise-test for the database .*\(ENOENT\)$/);
     expectFailure(file, 2, /Cannot use the database .*slicewise\.js\/app\.db: .*slicewise\.js is not a folder$/);
+    const [device, folder] = await Promise.all([
+      cli('users', 'list', '--db', '/dev/null'),
+      cli('users', 'list', '--db', tmp.dir),
+    ]);
+    expectFailure(
+      device,
+      2,
+      /^slicewise users list: Cannot use the database \/dev\/null: it is a device, pipe or socket, not a file$/,
+    );
+    expectFailure(folder, 2, /Cannot use the database .*: it is a folder, not a file$/);
   });
 });
 
