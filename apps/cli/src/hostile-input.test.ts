@@ -7,6 +7,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasRawControlCharacter } from './fixtures/control-characters.js';
+import { canonicalId, hostile, nasty, smallOrInvalid } from './fixtures/hostile-arbitraries.js';
 import { bin } from './fixtures/real-cli.js';
 import { type ProcessResult, runProcess } from './fixtures/run-process.js';
 import { runCli } from './run-cli.js';
@@ -89,64 +90,6 @@ function expectSafe(argv: readonly string[], result: ProcessResult, before: stri
     expect(snapshot(), context).toBe(before);
   }
 }
-
-const nasty = fc.constantFrom(
-  '',
-  ' ',
-  '0',
-  '-1',
-  '0x2',
-  '1e0',
-  ' 1 ',
-  '01',
-  '+1',
-  '1.0',
-  '1_000',
-  'NaN',
-  'Infinity',
-  '9'.repeat(30),
-  '1'.repeat(400),
-  '\u001b[2J\u001b[H',
-  '\u009b31m',
-  'x\u202egnp.exe',
-  'a\r\n 9  Admin',
-  '\u0000',
-  '\u0007',
-  '\u007f',
-  "'; DROP TABLE users; --",
-  '" OR 1=1 --',
-  '%s%n',
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: template-injection-looking text, on purpose
-  '${process.exit()}',
-  '__proto__',
-  'constructor',
-  '--help',
-  '-h',
-  '--json',
-  '--',
-  '--db',
-  '--limit=-1',
-  '--active=maybe',
-  '--unknown',
-  '-x',
-  '../../etc/passwd',
-  '/dev/null',
-  'ａｄｍｉｎ',
-  '\ud800',
-);
-/** Any text: code points of every plane, lone surrogates, the nasty constants, and mixes of them. */
-const hostile = fc.oneof(
-  nasty,
-  fc.string({ unit: 'binary', maxLength: 24 }),
-  fc.string({
-    unit: fc.constantFrom('\u001b', '\u009b', '\u202e', '\u0000', '\n', '\r', 'a', '1', ' ', '-'),
-    maxLength: 12,
-  }),
-  fc.tuple(nasty, fc.string({ maxLength: 8 }), nasty).map((parts) => parts.join('')),
-);
-const canonicalId = /^[1-9][0-9]*$/;
-/** A seed count that would not take long if valid. */
-const smallOrInvalid = hostile.filter((value) => !/^\s*\+?\d{3,}\s*$/.test(value));
 
 const runs = (numRuns: number) => ({ numRuns, endOnFailure: true });
 
