@@ -131,9 +131,9 @@ describe('slicewise slices and db migrate', () => {
     const [table, listed] = await Promise.all([cli('slices'), json('slices')]);
 
     expect(listed.map((slice: { name: string }) => slice.name)).toEqual(names);
-    expect(listed[0]).toMatchObject({ requests: [], migrations: ['001-create-users'] });
+    expect(listed[0]).toMatchObject({ requests: [], migrations: ['000-check-users-table', '001-create-users'] });
     expect(listed[6]).toMatchObject({ requires: ['@slicewise/users'], migrations: ['001-create-user-stats'] });
-    expect(table.stdout).toMatch(/^@slicewise\/users\s+\d+\.\d+\.\d+\s+0\s+1$/m);
+    expect(table.stdout).toMatch(/^@slicewise\/users\s+\d+\.\d+\.\d+\s+0\s+2$/m);
     expect(table.stdout).toMatch(/^ListUsers\s+query\s+@slicewise\/list-users\s+slicewise users list\s+GET \/users$/m);
     expect(table.stdout).toMatch(/^ImportUsers\s+stream\s+@slicewise\/import-users\s+slicewise users import\s/m);
     expect(table.stdout).not.toMatch(/get-active-users/);
@@ -147,11 +147,16 @@ describe('slicewise slices and db migrate', () => {
     const after = await cli('db', 'migrate', '--status');
 
     expect(before).toEqual([
+      { slice: '@slicewise/users', migration: '000-check-users-table', status: 'pending', appliedAt: null },
       { slice: '@slicewise/users', migration: '001-create-users', status: 'pending', appliedAt: null },
       { slice: '@slicewise/user-stats', migration: '001-create-user-stats', status: 'pending', appliedAt: null },
     ]);
     expect(first).toEqual({
-      applied: ['@slicewise/users/001-create-users', '@slicewise/user-stats/001-create-user-stats'],
+      applied: [
+        '@slicewise/users/000-check-users-table',
+        '@slicewise/users/001-create-users',
+        '@slicewise/user-stats/001-create-user-stats',
+      ],
     });
     expect(second.stdout).toBe('Up to date: no pending migrations.\n');
     expect(after.stdout).toMatch(/^@slicewise\/users\s+001-create-users\s+applied\s+\d{4}-\d\d-\d\dT/m);

@@ -12,8 +12,9 @@ import {
 } from '@slicewise/mediator';
 import { exitCodes } from './exit-codes.js';
 import { type Fields, fieldsOf } from './fields.js';
-import { type Colors, formatCount, type OutputStream, writeJson, writeReadable, writeTable } from './output.js';
+import { type Colors, formatCount, type OutputStream, writeJson, writeReadable } from './output.js';
 import { ProgressReporter } from './progress.js';
+import { type Rejection, RejectionSink } from './rejections.js';
 
 /** The CLI is the local administrator: it holds every permission the API asks tokens for. */
 export const localAdmin: Caller = { id: 'local-admin', permissions: ['*'] };
@@ -28,8 +29,10 @@ export interface CommandContext {
   readonly colors: Colors;
   readonly errorColors: Colors;
   readonly env: NodeJS.ProcessEnv;
-  /** Aborted by Ctrl-C. */
+  /** Aborted by Ctrl-C or SIGTERM. */
   readonly signal: AbortSignal;
+  /** `--rejects FILE`: where stream commands write rejected lines, as NDJSON (else stderr). */
+  readonly rejects?: string;
   /**
    * The host on `database` with the loaded slices (after `required` ones, e.g. a shared model the command
    * writes to), opened on first use and closed after the command.
@@ -52,13 +55,6 @@ export interface CliCommand {
   run(input: Record<string, unknown>, context: CommandContext): Promise<number>;
 }
 
-/** A rejected line of an import, as stream requests report them. */
-interface Rejection {
-  line?: number;
-  code?: string;
-  reason?: string;
-}
-
 /** An item of a progress stream, as import-style stream requests yield them. */
 interface ProgressItem {
   read?: number;
@@ -67,8 +63,9 @@ interface ProgressItem {
   total?: number;
   bytesRead?: number;
   totalBytes?: number;
-  /** Rejected lines (per item or cumulative), or how many so far when `rejections` lists them. */
+  /** The lines rejected since the previous item, or how many so far when `rejections` lists them. */
   rejected?: Rejection[] | number;
+  /** The lines rejected since the previous item. */
   rejections?: Rejection[];
 }
 
@@ -76,20 +73,36 @@ const asProgress = (item: unknown): ProgressItem =>
   (typeof item === 'object' && item !== null ? item : {}) as ProgressItem;
 const count = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
 
-/** Consumes a stream request, drawing progress; prints the outcome, or what was kept when cancelled. */
+/** The last progress item without its list of rejected lines, with their count as `rejected`. */
+function summaryOf(last: ProgressItem | undefined, lastItem: unknown, rejected: number): unknown {
+  if (!last || (!Array.isArray(last.rejected) && !last.rejections)) return lastItem ?? null;
+  const { rejections: _list, ...summary } = last;
+  return { ...summary, rejected: count(summary.rejected) ?? rejected };
+}
+
+/**
+ * Consumes a stream request, drawing progress and writing rejected lines as they come (stderr, or the
+ * `--rejects` file), keeping only counts; prints the outcome, or what was kept when cancelled.
+ */
 async function runStream(label: string, items: AsyncIterable<unknown>, context: CommandContext): Promise<number> {
   const progress = new ProgressReporter(context.stderr, context.errorColors, label, {
     ...(context.progressIntervalMs !== undefined && { intervalMs: context.progressIntervalMs }),
   });
+  const rejections = new RejectionSink({
+    stderr: context.stderr,
+    errorColors: context.errorColors,
+    json: context.json,
+    ...(context.rejects !== undefined && { file: context.rejects }),
+    beforeWrite: () => progress.finish(),
+  });
   let last: ProgressItem | undefined;
   let lastItem: unknown;
-  const rejected = new Map<string, Rejection>();
   try {
     for await (const item of items) {
       lastItem = item;
       last = asProgress(item);
-      const lines = [...(Array.isArray(last.rejected) ? last.rejected : []), ...(last.rejections ?? [])];
-      for (const entry of lines) rejected.set(`${entry.line}:${entry.reason}`, entry);
+      if (Array.isArray(last.rejected)) rejections.add(last.rejected);
+      if (last.rejections) rejections.add(last.rejections);
       const done = count(last.read) ?? count(last.done) ?? count(last.imported) ?? 0;
       if (last.total !== undefined) progress.update({ done, total: last.total });
       else if (last.totalBytes && last.bytesRead !== undefined)
@@ -98,36 +111,22 @@ async function runStream(label: string, items: AsyncIterable<unknown>, context: 
     }
   } catch (error) {
     progress.finish();
+    rejections.finish();
     if (isSlicewiseError(error) && error.code === 'CANCELLED') {
       const kept = count(last?.imported) ?? count(last?.done) ?? 0;
       context.stderr.write(
         `${context.errorColors.yellow('Cancelled')}: ${formatCount(kept)} rows were kept (every batch committed ` +
-          'before Ctrl-C); the batch in progress was rolled back.\n',
+          'before it was stopped); the batch in progress was rolled back.\n',
       );
       return exitCodes.CANCELLED;
     }
     throw error;
   }
   progress.finish();
-  const rejections = [...rejected.values()].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-  // The list of every rejected line replaces the per-item one, under the item's own key.
-  const listKey = Array.isArray(last?.rejected) ? 'rejected' : last?.rejections ? 'rejections' : undefined;
-  if (context.json) {
-    const result = listKey && last ? { ...last, [listKey]: rejections } : (lastItem ?? null);
-    writeJson(context.stdout, result);
-    return 0;
-  }
-  const summary: Record<string, unknown> = { ...last };
-  if (listKey) delete summary[listKey];
-  writeReadable(context.stdout, summary, context.colors);
-  if (rejections.length > 0) {
-    const columns = rejections.some((entry) => entry.code !== undefined)
-      ? ['line', 'code', 'reason']
-      : ['line', 'reason'];
-    // Diagnostics: on stderr, so stdout holds the summary alone.
-    context.stderr.write(`${context.errorColors.yellow(`${formatCount(rejections.length)} rejected:`)}\n`);
-    writeTable(context.stderr, rejections as Record<string, unknown>[], context.errorColors, columns);
-  }
+  rejections.finish();
+  const summary = summaryOf(last, lastItem, rejections.count);
+  if (context.json) writeJson(context.stdout, summary);
+  else writeReadable(context.stdout, summary, context.colors);
   return 0;
 }
 

@@ -22,7 +22,8 @@ export const exitCodeHelp: readonly (readonly [number, string])[] = [
   [2, 'usage or validation: a wrong command, option or value'],
   [3, 'not found'],
   [4, 'conflict with the current data (already exists…)'],
-  [130, 'cancelled with Ctrl-C'],
+  [130, 'cancelled with Ctrl-C (SIGINT); committed batches are kept'],
+  [143, 'cancelled with SIGTERM, the same way'],
 ];
 
 /** The command line itself is wrong: unknown command or option, missing argument. */

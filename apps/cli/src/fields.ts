@@ -104,6 +104,7 @@ export function fieldsOf(schema: Schema | undefined, args: readonly string[] = [
 export const globalOptions = {
   db: { type: 'string' },
   json: { type: 'boolean' },
+  rejects: { type: 'string' },
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
@@ -113,6 +114,7 @@ export const globalOptions = {
 export interface GlobalValues {
   db?: string;
   json?: boolean;
+  rejects?: string;
   verbose?: boolean;
   help?: boolean;
   version?: boolean;
@@ -140,7 +142,10 @@ export function parseGlobal(argv: readonly string[]): { values: GlobalValues; po
 function convert(field: Field | undefined, value: string | boolean | (string | boolean)[]): unknown {
   if (Array.isArray(value)) return value.map((item) => convert(field, item));
   if (typeof value !== 'string' || !field) return value;
-  if ((field.type === 'number' || field.type === 'integer') && /^-?\d+(\.\d+)?$/.test(value)) return Number(value);
+  // Only canonical decimals become numbers (`7`, `-2`; `1.5` for a number); `01`, `1e0`, `0x2`, ` 1 ` stay text for the
+  // schema to judge, so a strict schema (user ids) refuses them instead of seeing the number they would parse to.
+  const canonical = field.type === 'integer' ? /^-?(0|[1-9]\d*)$/ : /^-?(0|[1-9]\d*)(\.\d+)?$/;
+  if ((field.type === 'number' || field.type === 'integer') && canonical.test(value)) return Number(value);
   return value;
 }
 

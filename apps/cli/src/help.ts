@@ -6,6 +6,7 @@ import type { Colors } from './output.js';
 const globalHelp: readonly (readonly [string, string])[] = [
   ['--db <file>', 'database file (default: $SLICEWISE_DB, else ./data/slicewise.db)'],
   ['--json', 'print JSON on stdout and nothing else'],
+  ['--rejects <file>', 'imports: write rejected lines to <file> as NDJSON (default: stderr, as they come)'],
   ['--verbose', 'print the stack of a failure'],
   ['-h, --help', 'show help for the command'],
 ];

@@ -1,9 +1,13 @@
 import type { SliceRegistry } from './registry.js';
 import { runCli } from './run-cli.js';
 
+/** Exit codes of a process stopped by a signal, as shells report them (128 + the signal's number). */
+const signalExitCodes = { SIGINT: 130, SIGTERM: 143 } as const;
+
 /**
- * Runs the CLI as a process: argv in, exit code out. The first Ctrl-C aborts the command's signal (stream
- * requests stop between batches and keep what they committed); a second one exits at once.
+ * Runs the CLI as a process: argv in, exit code out. The first Ctrl-C (SIGINT) or SIGTERM aborts the command's
+ * signal (stream requests stop between batches and keep what they committed) and the process exits 130 after
+ * SIGINT, 143 after SIGTERM; a second signal exits at once with that code.
  */
 export async function main(registry: SliceRegistry): Promise<void> {
   // Under `pnpm slicewise …` the process runs in the workspace root: take relative paths (`--db`, an import
@@ -17,12 +21,18 @@ export async function main(registry: SliceRegistry): Promise<void> {
     }
   }
   const controller = new AbortController();
-  const onInterrupt = () => {
-    if (controller.signal.aborted) process.exit(130);
-    process.stderr.write('\nCancelling… (press Ctrl-C again to quit at once)\n');
-    controller.abort();
+  let stoppedBy: keyof typeof signalExitCodes | undefined;
+  const onSignal = (signal: keyof typeof signalExitCodes) => {
+    if (controller.signal.aborted) process.exit(signalExitCodes[signal]);
+    stoppedBy = signal;
+    const again = signal === 'SIGINT' ? 'press Ctrl-C again' : 'send SIGTERM again';
+    process.stderr.write(`\nCancelling… (${again} to quit at once)\n`);
+    controller.abort(signal);
   };
+  const onInterrupt = () => onSignal('SIGINT');
+  const onTerminate = () => onSignal('SIGTERM');
   process.on('SIGINT', onInterrupt);
+  process.on('SIGTERM', onTerminate);
   // `slicewise … | head` closes the pipe early: stop quietly instead of crashing on EPIPE.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
@@ -30,5 +40,7 @@ export async function main(registry: SliceRegistry): Promise<void> {
   });
   const code = await runCli(process.argv.slice(2), { slices: registry, signal: controller.signal });
   process.off('SIGINT', onInterrupt);
-  process.exitCode = code;
+  process.off('SIGTERM', onTerminate);
+  // A command cancelled by SIGTERM reports CANCELLED (130) as for Ctrl-C; the process says which signal it was.
+  process.exitCode = code === signalExitCodes.SIGINT && stoppedBy ? signalExitCodes[stoppedBy] : code;
 }

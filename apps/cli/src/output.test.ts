@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { colorsFor, writeReadable } from './output.js';
+import { colorsFor, escapeControl, toSafeJson, writeReadable, writeTable } from './output.js';
 import { ProgressReporter } from './progress.js';
 
 function stream(isTTY = false) {
@@ -50,5 +50,65 @@ describe('ProgressReporter', () => {
     progress.update({ done: 500, fraction: 0.25 });
 
     expect(err.text).toMatch(/^import: 500 rows \(25%\), [\d,]+ rows\/s, ETA \d+s\n$/);
+  });
+});
+
+describe('escapeControl', () => {
+  it('shows every C0, DEL, C1 and bidi control in its visible \\u form, and nothing else', () => {
+    expect(escapeControl('Ada\u001b[2J\u0007\r\n\t\u0000')).toBe('Ada\\u001b[2J\\u0007\\u000d\\u000a\\u0009\\u0000');
+    expect(escapeControl('a\u007fb\u009b2Jc\u0085d\u202eexe.pdf\u2066')).toBe(
+      'a\\u007fb\\u009b2Jc\\u0085d\\u202eexe.pdf\\u2066',
+    );
+    expect(escapeControl('Zoë 李 😀 علي \u00a0')).toBe('Zoë 李 😀 علي \u00a0');
+    expect(escapeControl('one\ntwo\u001b', true)).toBe('one\ntwo\\u001b');
+  });
+
+  it('keeps a table aligned and inert when a name holds escape sequences', () => {
+    const out = stream();
+
+    writeReadable(
+      out,
+      [
+        { id: 1, name: 'Eve\u001b[2J\r 2  Admin' },
+        { id: 2, name: 'Bob' },
+      ],
+      plain,
+    );
+
+    expect(out.text).toBe('id  name\n 1  Eve\\u001b[2J\\u000d 2  Admin\n 2  Bob\n');
+  });
+
+  it('escapes the fields of one object, keys included', () => {
+    const out = stream();
+
+    writeReadable(out, { name: 'A\u009b31m', 'k\u001b': 1 }, plain);
+
+    expect(out.text).toBe('name     A\\u009b31m\nk\\u001b  1\n');
+  });
+
+  it('prints a table of 300,000 rows (a spread Math.max overflowed the stack at ~125,000)', () => {
+    let length = 0;
+    const out = { write: (text: string) => (length += text.length) };
+
+    writeTable(
+      out,
+      Array.from({ length: 300_000 }, (_, i) => ({ line: i, reason: 'bad' })),
+      plain,
+    );
+
+    expect(length).toBeGreaterThan(300_000 * 10);
+  });
+});
+
+describe('toSafeJson', () => {
+  it('escapes DEL, C1 and bidi controls that JSON.stringify leaves raw, meaning the same value', () => {
+    const value = { name: 'a\u007f\u009b\u202e\u001b\nb', list: [1, 'x\u2069'] };
+
+    const text = toSafeJson(value, 2);
+
+    expect(JSON.stringify(value)).toContain('\u009b'); // what JSON.stringify alone would print
+    expect(text).toContain('"a\\u007f\\u009b\\u202e\\u001b\\nb"');
+    expect(text).not.toMatch(/[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+    expect(JSON.parse(text)).toEqual(value);
   });
 });

@@ -35,15 +35,67 @@ export function colorsFor(stream: OutputStream, env: NodeJS.ProcessEnv): Colors 
   };
 }
 
-/** Writes a value as JSON, alone on stdout so it can be piped. */
+/**
+ * Whether a UTF-16 code unit is a character a terminal may act on: C0 controls, DEL, C1 controls (U+009B is a
+ * one-byte CSI) and the bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069).
+ */
+function isControl(code: number): boolean {
+  return (
+    code <= 0x1f ||
+    (code >= 0x7f && code <= 0x9f) ||
+    (code >= 0x202a && code <= 0x202e) ||
+    (code >= 0x2066 && code <= 0x2069)
+  );
+}
+
+const escapeOf = (code: number) => `\\u${code.toString(16).padStart(4, '0')}`;
+
+/**
+ * The one escaper of everything the CLI prints as text (tables, fields, messages): each control character
+ * becomes its visible `\u001b` form, so data can never move the cursor, clear the screen or draw fake rows.
+ * `keepNewlines` leaves `\n` alone, for multi-line text the CLI composed itself (a stack).
+ *
+ * @example
+ * escapeControl('Ada\u001b[2J'); // 'Ada\\u001b[2J'
+ */
+export function escapeControl(text: string, keepNewlines = false): string {
+  let escaped = '';
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (!isControl(code) || (keepNewlines && code === 0x0a)) continue;
+    escaped += text.slice(from, i) + escapeOf(code);
+    from = i + 1;
+  }
+  return from === 0 ? text : escaped + text.slice(from);
+}
+
+/**
+ * JSON text with the characters `JSON.stringify` leaves raw escaped too: DEL, C1 controls and bidi overrides
+ * become `\u007f`, `\u009b`, `\u202e`… (C0 controls it escapes itself). The JSON means the same value; a terminal
+ * showing it is not driven by it.
+ */
+export function toSafeJson(value: unknown, indent?: number): string {
+  // Every control character left in JSON text is inside a string, where a \u escape means the same.
+  return escapeControl(JSON.stringify(value ?? null, null, indent), true);
+}
+
+/** Writes a value as JSON, alone on stdout so it can be piped (escaped as {@link toSafeJson} says). */
 export function writeJson(out: OutputStream, value: unknown): void {
-  out.write(`${JSON.stringify(value ?? null, null, 2)}\n`);
+  out.write(`${toSafeJson(value, 2)}\n`);
 }
 
 function cell(value: unknown): string {
   if (value === null || value === undefined) return '';
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+  if (typeof value === 'object') return toSafeJson(value);
+  return escapeControl(String(value));
+}
+
+/** The longest of `lengths`, at least `floor`: a loop, as a spread `Math.max` overflows the stack on long lists. */
+function longest(floor: number, lengths: Iterable<number>): number {
+  let max = floor;
+  for (const length of lengths) if (length > max) max = length;
+  return max;
 }
 
 /** The columns of a list of rows: every key, in first-seen order. */
@@ -67,11 +119,14 @@ export function writeTable(
   const numeric = columns.map((column) => rows.every((row) => typeof row[column] === 'number'));
   const cells = rows.map((row) => columns.map((column) => cell(row[column])));
   const widths = columns.map((column, i) =>
-    Math.max(column.length, ...cells.map((line) => (line[i] as string).length)),
+    longest(
+      escapeControl(column).length,
+      cells.map((line) => (line[i] as string).length),
+    ),
   );
   const pad = (text: string, i: number) =>
     numeric[i] ? text.padStart(widths[i] as number) : text.padEnd(widths[i] as number);
-  const header = columns.map((column, i) => colors.bold(pad(column, i))).join('  ');
+  const header = columns.map((column, i) => colors.bold(pad(escapeControl(column), i))).join('  ');
   const body = cells.map((line) => line.map(pad).join('  ').trimEnd());
   out.write(`${header.trimEnd()}\n${body.join('\n')}\n`);
 }
@@ -112,8 +167,13 @@ export function writeReadable(out: OutputStream, value: unknown, colors: Colors)
     }
   } else if (isRow(value)) {
     const keys = Object.keys(value);
-    const width = Math.max(0, ...keys.map((key) => key.length));
-    out.write(`${keys.map((key) => `${colors.bold(key.padEnd(width))}  ${cell(value[key])}`).join('\n')}\n`);
+    const width = longest(
+      0,
+      keys.map((key) => escapeControl(key).length),
+    );
+    out.write(
+      `${keys.map((key) => `${colors.bold(escapeControl(key).padEnd(width))}  ${cell(value[key])}`).join('\n')}\n`,
+    );
   } else {
     out.write(`${cell(value)}\n`);
   }

@@ -1,12 +1,14 @@
 import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
 import { createHost, type Host, resolveDatabasePath } from '@slicewise/host';
 import { isSlicewiseError, ValidationError } from '@slicewise/mediator';
 import { type CliCommand, type CommandContext, findCommand, requestCommands } from './commands.js';
+import { openHost, requestUseFor } from './database-access.js';
 import { exitCodeOf, UsageError } from './exit-codes.js';
 import { parseCommandLine, parseGlobal } from './fields.js';
 import { commandHelp, listHelp } from './help.js';
 import { hostCommands } from './host-commands.js';
-import { colorsFor, type OutputStream } from './output.js';
+import { colorsFor, escapeControl, type OutputStream } from './output.js';
 import { entriesFor, type LoadedSlices, loadEntries, type SliceRegistry } from './registry.js';
 
 const { version: packageVersion } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -24,7 +26,7 @@ export interface RunCliOptions {
   env?: NodeJS.ProcessEnv;
   stdout?: OutputStream;
   stderr?: OutputStream;
-  /** Aborted on Ctrl-C: stream requests stop and keep what they committed. */
+  /** Aborted on Ctrl-C or SIGTERM: stream requests stop and keep what they committed. */
   signal?: AbortSignal;
   version?: string;
   /** How often plain progress lines are written when stderr is not a terminal. Default 1000 ms. */
@@ -43,11 +45,12 @@ function fieldName(command: CliCommand | undefined, key: string | number | undef
 }
 
 /** One line saying what was wrong and how to fix it (plus one line per invalid field). */
-function describeFailure(error: unknown, command: CliCommand | undefined): string {
-  const name = command ? `slicewise ${command.words.join(' ')}` : 'slicewise';
-  const help = command ? `${name} --help` : 'slicewise --help';
+function describeFailure(error: unknown, command: CliCommand | undefined, words?: readonly string[]): string {
+  const known = command?.words ?? words;
+  const name = known ? `slicewise ${known.join(' ')}` : 'slicewise';
+  const help = known ? `${name} --help` : 'slicewise --help';
   if (error instanceof UsageError) {
-    return `${name}: ${error.message}: run ${error.hint ? `slicewise ${error.hint} --help` : help} for usage\n`;
+    return `${name}: ${escapeControl(error.message)}: run ${error.hint ? `slicewise ${error.hint} --help` : help} for usage\n`;
   }
   if (error instanceof ValidationError) {
     const issues = error.issues.map((issue) => {
@@ -55,14 +58,14 @@ function describeFailure(error: unknown, command: CliCommand | undefined): strin
         issue.path.length > 1
           ? `${fieldName(command, issue.path[0])}.${issue.path.slice(1).join('.')}`
           : fieldName(command, issue.path[0]);
-      return `  ${path}: ${issue.message}\n`;
+      return `  ${escapeControl(path)}: ${escapeControl(issue.message)}\n`;
     });
     return `${name}: invalid input (${error.issues.length} problem(s)): fix the values below, see ${help}\n${issues.join('')}`;
   }
   if (isSlicewiseError(error)) {
-    return `${name}: ${error.message}${error.code === 'INTERNAL' ? ' (run again with --verbose for details)' : ''}\n`;
+    return `${name}: ${escapeControl(error.message)}${error.code === 'INTERNAL' ? ' (run again with --verbose for details)' : ''}\n`;
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = escapeControl(error instanceof Error ? error.message : String(error));
   return `${name}: unexpected failure: ${message} (run again with --verbose for the stack)\n`;
 }
 
@@ -71,7 +74,7 @@ function stackOf(error: unknown): string {
   for (let current = error; current instanceof Error; current = current.cause) {
     text += `${text ? 'Caused by: ' : ''}${current.stack ?? current.message}\n`;
   }
-  return text;
+  return escapeControl(text, true);
 }
 
 /**
@@ -93,6 +96,8 @@ export async function runCli(argv: readonly string[], options: RunCliOptions): P
   const registry = options.slices;
   const hosts: Host[] = [];
   let current: CliCommand | undefined;
+  /** The words of the command being run, known before `current` on the fast path. */
+  let currentWords: readonly string[] | undefined;
 
   const dispatch = async (): Promise<number> => {
     const { values, positionals: words } = parseGlobal(argv);
@@ -100,7 +105,15 @@ export async function runCli(argv: readonly string[], options: RunCliOptions): P
       stdout.write(`${version}\n`);
       return 0;
     }
-    const database = () => resolveDatabasePath(values.db, env);
+    const database = () => {
+      for (const name of ['db', 'rejects'] as const) {
+        const value: unknown = values[name];
+        if (value !== undefined && (typeof value !== 'string' || value === '')) {
+          throw new UsageError(`--${name} needs a file path${value === '' ? ', not an empty string' : ''}`);
+        }
+      }
+      return resolveDatabasePath(values.db, env);
+    };
 
     const execute = (command: CliCommand, loaded: LoadedSlices, open?: Host): Promise<number> => {
       current = command;
@@ -115,11 +128,16 @@ export async function runCli(argv: readonly string[], options: RunCliOptions): P
         errorColors,
         env,
         signal,
+        // Relative to the folder the command was typed in, as --db is.
+        ...(typeof parsed.globals.rejects === 'string' && {
+          rejects: resolve(env.INIT_CWD || process.cwd(), parsed.globals.rejects),
+        }),
         ...(options.progressIntervalMs !== undefined && { progressIntervalMs: options.progressIntervalMs }),
         host(required = []) {
           if (!host) {
             const slices = [...required, ...loaded.slices.filter((slice) => !required.includes(slice))];
-            host = createHost({ slices, database: database(), databaseOptions });
+            const access = command.kind === 'query' ? 'read' : 'write';
+            host = openHost({ slices, file: database(), access, databaseOptions });
             hosts.push(host);
           }
           return host;
@@ -141,7 +159,10 @@ export async function runCli(argv: readonly string[], options: RunCliOptions): P
     // The fast path: the index names the slice serving these words; compose it alone on the database.
     if (exact && !help && !hostCommand) {
       const loaded = await loadEntries(registry, entries);
-      const host = createHost({ slices: loaded.slices, database: database(), databaseOptions });
+      const use = requestUseFor(loaded.slices, words);
+      currentWords = use?.words;
+      const access = use?.access ?? 'write';
+      const host = openHost({ slices: loaded.slices, file: database(), access, databaseOptions });
       hosts.push(host);
       const command = findCommand(requestCommands(host.mediator), words);
       if (command) return execute(command, loaded, host);
@@ -178,7 +199,7 @@ export async function runCli(argv: readonly string[], options: RunCliOptions): P
   try {
     return await dispatch();
   } catch (error) {
-    stderr.write(errorColors.red(describeFailure(error, current)));
+    stderr.write(errorColors.red(describeFailure(error, current, currentWords)));
     if (argv.includes('--verbose')) stderr.write(stackOf(error));
     return exitCodeOf(error);
   } finally {

@@ -12,10 +12,12 @@ export const users = defineSlice({ name, version, migrations });
 
 export { type RegisteredUser, UserDeactivated, UserRegistered, UsersRegistered } from './notifications.js';
 export {
+  findControlCharacter,
   maxEmailLength,
   maxNameLength,
   type NewUser,
   newUserSchema,
+  plainText,
   toUserDto,
   type UserDto,
   type UserRow,

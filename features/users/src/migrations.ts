@@ -1,13 +1,76 @@
-import type { Migration } from '@slicewise/db';
+import { type Database, type Migration, MigrationError } from '@slicewise/db';
+
+const createUsers = '001-create-users';
+
+/** The columns `001-create-users` creates, which every user slice reads or writes. */
+const requiredColumns = ['id', 'name', 'email', 'active', 'created_at'] as const;
 
 /**
- * The `users` table, owned by this shared model and recorded under `@slicewise/users`. Identical to the table
- * `@slicewise/get-active-users` 0.1.0 created (as `001-create-users` in its own set): `IF NOT EXISTS` makes this a
- * no-op on a database that version created, so moving the ownership here breaks no existing database.
+ * How an existing `users` table differs from the one `001-create-users` creates: missing columns, an `id`
+ * that is not the primary key, or no case-insensitive UNIQUE index on `email`. Empty when it fits (or there is
+ * no such table yet).
+ */
+export function usersTableDifferences(db: Database): string[] {
+  const columns = db.query<{ name: string; pk: number }>('SELECT name, pk FROM pragma_table_info(?)', ['users']).all();
+  if (columns.length === 0) return [];
+  const differences: string[] = [];
+  const names = new Set(columns.map((column) => column.name.toLowerCase()));
+  const missing = requiredColumns.filter((column) => !names.has(column));
+  if (missing.length > 0) differences.push(`it has no column ${missing.join(', ')}`);
+  const id = columns.find((column) => column.name.toLowerCase() === 'id');
+  if (id && id.pk !== 1) differences.push('id is not its primary key');
+  if (names.has('email')) {
+    const uniqueOnEmail = db
+      .query<{ name: string }>('SELECT name FROM pragma_index_list(?) WHERE "unique" = 1 AND partial = 0', ['users'])
+      .all()
+      .some(({ name }) => {
+        const keys = db
+          .query<{ name: string | null; coll: string }>(
+            'SELECT name, coll FROM pragma_index_xinfo(?) WHERE key = 1 ORDER BY seqno',
+            [name],
+          )
+          .all();
+        return keys.length === 1 && keys[0]?.name?.toLowerCase() === 'email' && keys[0].coll.toUpperCase() === 'NOCASE';
+      });
+    if (!uniqueOnEmail) differences.push('email has no UNIQUE COLLATE NOCASE constraint');
+  }
+  return differences;
+}
+
+/**
+ * A migration run by a function whose checksum comes from `identity` instead of the function's source text:
+ * each build (tsc, the CLI's bundle, vitest) prints a function differently, and a checksum of that text would
+ * call one database "edited" when the API and the CLI share it. Change `identity` when what `up` does changes.
+ */
+function functionMigration(name: string, identity: string, up: (db: Database) => void): Migration {
+  return { name, up: Object.assign(up, { toString: () => identity }) };
+}
+
+/** The identity (and checksum source) of `000-check-users-table`. */
+export const checkUsersTableIdentity =
+  '000-check-users-table v1: refuse a users table lacking a column of 001-create-users, id as its primary key ' +
+  'or a UNIQUE COLLATE NOCASE email';
+
+/**
+ * The `users` table, owned by this shared model and recorded under `@slicewise/users`. `001-create-users` is
+ * identical to the table `@slicewise/get-active-users` 0.1.0 created (as `001-create-users` in its own set):
+ * `IF NOT EXISTS` makes it a no-op on a database that version created, so moving the ownership here breaks no
+ * existing database. `000-check-users-table` runs first and refuses to adopt a `users` table of another
+ * schema (a foreign app's, or one without the UNIQUE email), with a `MigrationError` saying what differs,
+ * instead of failing later with `no such column` or silently allowing duplicate emails.
  */
 export const migrations: readonly Migration[] = [
+  functionMigration('000-check-users-table', checkUsersTableIdentity, (db) => {
+    const differences = usersTableDifferences(db);
+    if (differences.length === 0) return;
+    throw new MigrationError(
+      `The database already has a users table that @slicewise/users/${createUsers} cannot adopt: ` +
+        `${differences.join('; ')}. Rename or migrate that table, or use another database (--db)`,
+      { details: { table: 'users', migration: `@slicewise/users/${createUsers}`, differences } },
+    );
+  }),
   {
-    name: '001-create-users',
+    name: createUsers,
     up: `
       CREATE TABLE IF NOT EXISTS users (
         id INTEGER PRIMARY KEY,

@@ -1,0 +1,182 @@
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Database, type DatabaseOptions, Migrations } from '@slicewise/db';
+import { createHost, type Host } from '@slicewise/host';
+import { declarationOf, ForbiddenError, kindOf, type Slice, SlicewiseError } from '@slicewise/mediator';
+import { escapeControl } from './output.js';
+
+/** How a command uses the database: a query only reads it; anything else may write. */
+export type DatabaseAccess = 'read' | 'write';
+
+const reasonOf = (error: unknown) => (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+
+/**
+ * Makes sure the database's folder exists, creating the missing ones one level at a time (Node's recursive
+ * `mkdirSync` loops forever on `/proc/x/y.db`). A path that cannot hold a database is a `VALIDATION` error
+ * naming the folder and why; it never hangs.
+ */
+export function prepareDatabaseFolder(file: string): void {
+  if (file === ':memory:') return;
+  const shown = escapeControl(file);
+  const missing: string[] = [];
+  let folder = dirname(file);
+  while (!existsSync(folder)) {
+    missing.unshift(folder);
+    const parent = dirname(folder);
+    if (parent === folder) break;
+    folder = parent;
+  }
+  if (existsSync(folder) && !statSync(folder).isDirectory()) {
+    throw new SlicewiseError(
+      'VALIDATION',
+      `Cannot use the database ${shown}: ${escapeControl(folder)} is not a folder`,
+    );
+  }
+  const existing = existsSync(file) ? statSync(file) : undefined;
+  if (existing && !existing.isFile()) {
+    const what = existing.isDirectory() ? 'a folder' : 'a device, pipe or socket';
+    throw new SlicewiseError('VALIDATION', `Cannot use the database ${shown}: it is ${what}, not a file`);
+  }
+  for (const create of missing) {
+    try {
+      mkdirSync(create);
+    } catch (error) {
+      throw new SlicewiseError(
+        'VALIDATION',
+        `Cannot create the folder ${escapeControl(create)} for the database ${shown} (${reasonOf(error)})`,
+        { cause: error },
+      );
+    }
+  }
+}
+
+/** Whether this process may write the file and create its journal beside it. */
+function writable(file: string): boolean {
+  try {
+    accessSync(file, constants.W_OK);
+    accessSync(dirname(file), constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Every slice with the slices it requires (required first), once each. */
+function withRequired(slices: readonly Slice[]): Slice[] {
+  const seen = new Map<string, Slice>();
+  const add = (slice: Slice) => {
+    for (const required of slice.requires ?? []) add(required);
+    if (!seen.has(slice.name)) seen.set(slice.name, slice);
+  };
+  for (const slice of slices) add(slice);
+  return [...seen.values()];
+}
+
+/** The migrations of `slices` that `db` has not applied, as `slice/migration`. */
+export function pendingMigrations(db: Database, slices: readonly Slice[]): string[] {
+  return withRequired(slices).flatMap((slice) =>
+    new Migrations(slice.name, slice.migrations ?? []).pending(db).map((name) => `${slice.name}/${name}`),
+  );
+}
+
+/** The command a request declares for the words, and how it uses the database. */
+export interface RequestUse {
+  readonly words: readonly string[];
+  /** `read` for a `Query`, `write` for commands and streams. */
+  readonly access: DatabaseAccess;
+}
+
+/** The request of the slices whose command the words start with, if any. */
+export function requestUseFor(slices: readonly Slice[], words: readonly string[]): RequestUse | undefined {
+  for (const slice of withRequired(slices)) {
+    for (const registration of slice.handlers ?? []) {
+      if (registration.kind === 'notification') continue;
+      const command = declarationOf(registration.message).cli?.command.split(' ').filter(Boolean);
+      if (command?.every((word, i) => words[i] === word)) {
+        return { words: command, access: kindOf(registration.message) === 'query' ? 'read' : 'write' };
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Opens an existing file read-only. SQLite cannot read a WAL database whose `-shm` file is missing when the
+ * folder is read-only for this user (it would have to create the file): that is a `FORBIDDEN` error saying so.
+ */
+function openReadOnly(file: string, options: DatabaseOptions | undefined): Database {
+  let db: Database | undefined;
+  try {
+    db = new Database(file, { ...options, readonly: true });
+    db.raw.prepare('SELECT count(*) FROM sqlite_master').get();
+    return db;
+  } catch (error) {
+    db?.close();
+    const code = String((error as { code?: unknown }).code ?? '');
+    if (!code.startsWith('SQLITE_READONLY') && !code.startsWith('SQLITE_CANTOPEN')) throw error;
+    const shown = escapeControl(file);
+    throw new ForbiddenError(
+      `Cannot read the database ${shown}: it uses write-ahead logging and its folder is read-only for this ` +
+        `user, so SQLite cannot create ${shown}-shm. Give this user write access to the folder, or have its ` +
+        'owner switch the file to journal_mode=DELETE',
+      { cause: error },
+    );
+  }
+}
+
+/** What {@link openHost} takes. */
+export interface OpenHostOptions {
+  readonly slices: readonly Slice[];
+  readonly file: string;
+  readonly access: DatabaseAccess;
+  readonly databaseOptions?: DatabaseOptions;
+}
+
+/**
+ * Opens a host on the database file for a command. A read (a query) on an existing file opens it read-only
+ * and runs no migration, so a file this user cannot write can still be listed; when migrations are pending
+ * it migrates if it may write the file, and otherwise fails (`FORBIDDEN`) naming them and `slicewise db migrate`.
+ * A write on an existing file this user cannot write fails (`FORBIDDEN`) before anything runs.
+ */
+export function openHost({ slices, file, access, databaseOptions }: OpenHostOptions): Host {
+  prepareDatabaseFolder(file);
+  const shown = escapeControl(file);
+  if (file !== ':memory:' && existsSync(file)) {
+    if (access === 'read') {
+      const db = openReadOnly(file, databaseOptions);
+      let pending: string[];
+      try {
+        pending = pendingMigrations(db, slices);
+        if (pending.length === 0) {
+          const host = createHost({ slices, database: db });
+          return { ...host, close: () => db.close() };
+        }
+      } catch (error) {
+        db.close();
+        throw error;
+      }
+      db.close();
+      if (!writable(file)) {
+        throw new ForbiddenError(
+          `The database ${shown} is read-only for this user and has ${pending.length} pending migration(s): ` +
+            `${pending.join(', ')}. Apply them as a user who can write it: slicewise db migrate --db ${shown}`,
+          { details: { pending } },
+        );
+      }
+    } else if (!writable(file)) {
+      throw new ForbiddenError(
+        `The database ${shown} is read-only for this user: this command writes, so it needs write access to the ` +
+          'file and its folder (read commands such as users list work as they are)',
+      );
+    }
+  }
+  try {
+    return createHost({ slices, database: file, ...(databaseOptions && { databaseOptions }) });
+  } catch (error) {
+    // A name too long, a special file…: SQLite's own words, with the path, as the caller's mistake.
+    if (!String((error as { code?: unknown }).code ?? '').startsWith('SQLITE_CANTOPEN')) throw error;
+    throw new SlicewiseError('VALIDATION', `Cannot open the database ${shown}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}
