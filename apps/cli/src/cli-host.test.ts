@@ -82,6 +82,10 @@ describe('slicewise help and version', () => {
     'db migrate',
     'db seed',
     'slices',
+    'events status',
+    'events parked',
+    'events retry',
+    'events catch-up',
   ];
 
   it('prints the version, and help for every command listed, with its usage and exit codes', async () => {

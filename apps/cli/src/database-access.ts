@@ -133,16 +133,17 @@ export interface OpenHostOptions {
 }
 
 /**
- * Opens a host on the database file for a command. A read (a query) on an existing file opens it read-only
- * and runs no migration, so a file this user cannot write can still be listed; when migrations are pending
- * it migrates if it may write the file, and otherwise fails (`FORBIDDEN`) naming them and `slicewise db migrate`.
+ * Opens a host on the database file for a command. A read (a query) on an existing file this user cannot write
+ * opens it read-only and runs no migration, so it can still be listed (a read model answers without catching up
+ * its subscription); when migrations are pending it fails (`FORBIDDEN`) naming them and `slicewise db migrate`.
  * A write on an existing file this user cannot write fails (`FORBIDDEN`) before anything runs.
  */
 export function openHost({ slices, file, access, databaseOptions }: OpenHostOptions): Host {
   prepareDatabaseFolder(file);
   const shown = escapeControl(file);
   if (file !== ':memory:' && existsSync(file)) {
-    if (access === 'read') {
+    // A query on a file this user can write opens it as usual: it may catch up a read model's subscription.
+    if (access === 'read' && !writable(file)) {
       const db = openReadOnly(file, databaseOptions);
       let pending: string[];
       try {
@@ -156,14 +157,13 @@ export function openHost({ slices, file, access, databaseOptions }: OpenHostOpti
         throw error;
       }
       db.close();
-      if (!writable(file)) {
-        throw new ForbiddenError(
-          `The database ${shown} is read-only for this user and has ${pending.length} pending migration(s): ` +
-            `${pending.join(', ')}. Apply them as a user who can write it: slicewise db migrate --db ${shown}`,
-          { details: { pending } },
-        );
-      }
-    } else if (!writable(file)) {
+      throw new ForbiddenError(
+        `The database ${shown} is read-only for this user and has ${pending.length} pending migration(s): ` +
+          `${pending.join(', ')}. Apply them as a user who can write it: slicewise db migrate --db ${shown}`,
+        { details: { pending } },
+      );
+    }
+    if (access === 'write' && !writable(file)) {
       throw new ForbiddenError(
         `The database ${shown} is read-only for this user: this command writes, so it needs write access to the ` +
           'file and its folder (read commands such as users list work as they are)',
@@ -173,8 +173,10 @@ export function openHost({ slices, file, access, databaseOptions }: OpenHostOpti
   try {
     return createHost({ slices, database: file, ...(databaseOptions && { databaseOptions }) });
   } catch (error) {
-    // A name too long, a special file…: SQLite's own words, with the path, as the caller's mistake.
-    if (!String((error as { code?: unknown }).code ?? '').startsWith('SQLITE_CANTOPEN')) throw error;
+    // A name too long, a special file, a file that is not a database: SQLite's own words, with the path, as the
+    // caller's mistake.
+    const code = String((error as { code?: unknown }).code ?? '');
+    if (!code.startsWith('SQLITE_CANTOPEN') && code !== 'SQLITE_NOTADB') throw error;
     throw new SlicewiseError('VALIDATION', `Cannot open the database ${shown}: ${(error as Error).message}`, {
       cause: error,
     });

@@ -264,7 +264,7 @@ describe('a stream request (people import)', () => {
 describe('help', () => {
   it('exists for every command, generated from its declaration', async () => {
     const root = await cli('--help');
-    const commands = [...root.stdout.matchAll(/^ {2}([a-z]+(?: [a-z]+)?)(?= |$)/gm)].map((match) => match[1] as string);
+    const commands = [...root.stdout.matchAll(/^ {2}([a-z]+(?: [a-z-]+)?)(?= |$)/gm)].map((match) => match[1] as string);
 
     expect(commands).toEqual([
       'echo',
@@ -275,6 +275,10 @@ describe('help', () => {
       'db migrate',
       'db seed',
       'slices',
+      'events status',
+      'events parked',
+      'events retry',
+      'events catch-up',
     ]);
     const helps = await Promise.all(commands.map((command) => cli(...command.split(' '), '--help')));
     helps.forEach((help, i) => {

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Database } from '@slicewise/db';
 import { createHost } from '@slicewise/host';
 import { declareRequest, defineSlice, errorCodes, handle, Query, SlicewiseError } from '@slicewise/mediator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -201,7 +202,18 @@ describe('progress and cancellation', () => {
     const file = bigFile(5000);
     const controller = new AbortController();
     const stderr = stream();
-    setTimeout(() => controller.abort(), 150);
+    // Abort once the first batch is committed (a fixed delay fails on a loaded machine that commits nothing by then).
+    const db = join(dir, 'app.db');
+    const watch = setInterval(() => {
+      if (!existsSync(db)) return;
+      const reader = new Database(db, { readonly: true });
+      try {
+        if (reader.tableNames().includes('people') && reader.table('people').countWhere() > 0) controller.abort();
+      } finally {
+        reader.close();
+      }
+    }, 5);
+    controller.signal.addEventListener('abort', () => clearInterval(watch));
 
     const code = await runCli(
       ['people', 'import', file, '--batch-size', '100', '--pause-ms', '20', '--db', join(dir, 'app.db')],

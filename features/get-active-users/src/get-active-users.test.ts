@@ -105,7 +105,7 @@ describe('getActiveUsers composed alone', () => {
   it('starts, migrates the users table through the users model and answers', async () => {
     const host = createHost({ slices: [getActiveUsers] });
 
-    expect(host.applied).toEqual(['@slicewise/users/001-create-users']);
+    expect(host.applied).toEqual(['@slicewise/users/000-check-users-table', '@slicewise/users/001-create-users']);
     expect(host.mediator.slices.map((slice) => slice.name)).toEqual([
       '@slicewise/users',
       '@slicewise/get-active-users',

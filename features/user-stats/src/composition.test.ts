@@ -107,7 +107,11 @@ describe('the user-management slices composed together', () => {
   it('migrates the users table once, before the slices that need it', () => {
     const host = createHost({ slices: allSlices });
 
-    expect(host.applied).toEqual(['@slicewise/users/001-create-users', '@slicewise/user-stats/001-create-user-stats']);
+    expect(host.applied).toEqual([
+      '@slicewise/users/000-check-users-table',
+      '@slicewise/users/001-create-users',
+      '@slicewise/user-stats/001-create-user-stats',
+    ]);
     expect(host.mediator.slices[0]?.name).toBe('@slicewise/users');
     host.close();
   });
@@ -118,7 +122,7 @@ describe('a host of get-active-users only', () => {
     const host = createHost({ slices: [getActiveUsers] });
     host.db.execute("INSERT INTO users (name, email) VALUES ('Ada', 'ada@example.com')");
 
-    expect(host.applied).toEqual(['@slicewise/users/001-create-users']);
+    expect(host.applied).toEqual(['@slicewise/users/000-check-users-table', '@slicewise/users/001-create-users']);
     expect(await host.mediator.send(new GetActiveUsers())).toEqual([
       { id: 1, name: 'Ada', email: 'ada@example.com', active: true },
     ]);

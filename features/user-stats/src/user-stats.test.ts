@@ -45,7 +45,7 @@ describe('GetUserStats', () => {
   it('starts from the existing users when added to a database that has some', async () => {
     const host = createHost({ slices: [] });
     host.db.raw.exec(`
-      CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT, email TEXT, active INTEGER, created_at TEXT);
+      CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT, email TEXT UNIQUE COLLATE NOCASE, active INTEGER, created_at TEXT);
       INSERT INTO users VALUES (1, 'A', 'a@x.io', 1, '2026-01-01T09:00:00.000Z'), (2, 'B', 'b@x.io', 0, '2026-01-02T09:00:00.000Z');
     `);
 

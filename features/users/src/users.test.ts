@@ -76,7 +76,9 @@ describe('users', () => {
       }),
     );
     expect(db.query('SELECT id, email FROM users').all()).toEqual([{ id: 1, email: 'a@example.com' }]);
-    expect(db.query('SELECT count(*) AS n FROM _slicewise_migrations').all()).toEqual([{ n: 0 }]);
+    expect(
+      db.query("SELECT count(*) AS n FROM _slicewise_migrations WHERE set_name = '@slicewise/users'").all(),
+    ).toEqual([{ n: 0 }]);
     db.close();
   });
 

@@ -161,6 +161,8 @@ export class EventLog implements EventSink {
    * query answered from a read model. Returns how many of their events are still pending (0: up to date).
    */
   catchUp(name?: string, maxMs = 1000): number {
+    // A read-only connection cannot move a checkpoint: it only tells how far behind the subscriptions are.
+    if (this.#db.raw.readonly) return this.#readOnlyLag(name);
     const until = Date.now() + maxMs;
     let lag = 0;
     for (const runner of this.#runners.values()) {
@@ -175,6 +177,17 @@ export class EventLog implements EventSink {
       if (row) lag += this.#store.lag(row);
     }
     return lag;
+  }
+
+  #readOnlyLag(name: string | undefined): number {
+    try {
+      return this.#store
+        .subscriptions()
+        .filter((row) => (name === undefined ? this.#runners.has(row.name) : row.name === name))
+        .reduce((lag, row) => lag + this.#store.lag(row), 0);
+    } catch {
+      return 0; // a database from before the event log: nothing to catch up
+    }
   }
 
   /** Every subscription recorded in this database, composed here or not. */
