@@ -1,9 +1,11 @@
 import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type Caller,
   CancelledError,
   type DispatchOptions,
   type HttpExposure,
+  isSlicewiseError,
   type Mediator,
   type MessageDescription,
   type Request,
@@ -13,7 +15,8 @@ import {
 } from '@slicewise/mediator';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
 import type { TokenStore } from './auth.js';
-import { HttpError, problemOf } from './problem.js';
+import { HttpError, problemFor } from './problem.js';
+import { guardedBody } from './request-body.js';
 import { responseSerializer } from './serialization.js';
 
 /** A request the API serves over HTTP: its description, and its declaration's HTTP exposure. */
@@ -27,6 +30,8 @@ export interface RouteOptions {
   readonly tokens: TokenStore;
   /** Deadline of one dispatch in milliseconds; `TIMEOUT` (504) past it. */
   readonly requestTimeout: number;
+  /** An NDJSON body that sends nothing for this long fails the stream with 408. */
+  readonly bodyIdleTimeout: number;
 }
 
 /** The requests of a composition that declare an HTTP exposure, in the order the mediator lists them. */
@@ -80,10 +85,19 @@ const clientGone = () => new CancelledError('The client closed the connection');
  * AbortController, aborted with `CANCELLED` when the client goes away before the response is sent, or with
  * `TIMEOUT` at the deadline (one timer, cleared when the response closes).
  */
-function dispatchOptions(request: FastifyRequest, reply: FastifyReply, options: RouteOptions): DispatchOptions {
+function dispatchOptions(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: RouteOptions,
+): DispatchOptions & { signal: () => AbortSignal } {
   const caller = (request as AuthenticatedRequest)[callerKey];
   const response = reply.raw;
+  let made: AbortSignal | undefined;
   const signal = (): AbortSignal => {
+    made ??= makeSignal();
+    return made;
+  };
+  const makeSignal = (): AbortSignal => {
     const controller = new AbortController();
     if (response.destroyed && !response.writableFinished) {
       controller.abort(clientGone());
@@ -133,7 +147,7 @@ async function* ndjsonLines(
       next = await items.next();
     }
   } catch (error) {
-    const problem = problemOf(error, request.url, request.id);
+    const problem = problemFor(error, request.url, request.id);
     if (problem.status >= 500) request.log.error({ err: error }, 'stream failed');
     else request.log.info({ code: problem.code }, 'stream ended with a problem');
     yield `${JSON.stringify({ error: problem })}\n`;
@@ -184,8 +198,17 @@ export function mountRequests(
         url,
         onRequest,
         handler: async (request, reply) => {
-          const message = requestFromInput(description.message, rawInput(request, http)) as StreamRequest<unknown>;
-          const items = mediator.stream(message, dispatchOptions(request, reply, options))[Symbol.asyncIterator]();
+          const dispatch = dispatchOptions(request, reply, options);
+          const input = rawInput(request, http);
+          if (http.body === 'ndjson') {
+            // The deadline runs from now, and reaches a slice waiting for body bytes that never come.
+            input.body = Readable.from(
+              guardedBody(input.body as Readable, options.bodyIdleTimeout, dispatch.signal(), request, reply),
+              { objectMode: false },
+            );
+          }
+          const message = requestFromInput(description.message, input) as StreamRequest<unknown>;
+          const items = mediator.stream(message, dispatch)[Symbol.asyncIterator]();
           const first = await items.next();
           reply.code(status).type(`${ndjsonType}; charset=utf-8`);
           return reply.send(Readable.from(ndjsonLines(first, items, request)));
@@ -200,7 +223,7 @@ export function mountRequests(
       ...serializationOptions(app, description, status),
       handler: async (request, reply) => {
         const message = requestFromInput(description.message, rawInput(request, http)) as Request<unknown>;
-        const result = await mediator.send(message, dispatchOptions(request, reply, options));
+        const result = await sendWhileBusy(mediator, message, dispatchOptions(request, reply, options), reply, options);
         if (status === 204 || result === undefined) return reply.code(status === 200 ? 204 : status).send();
         if (status !== 200) reply.code(status);
         // A string or null goes out as JSON.stringify says, never through an output schema's serializer.
@@ -209,5 +232,45 @@ export function mountRequests(
         return result;
       },
     });
+  }
+}
+
+/** Whether a failure is SQLite's lock held by another connection past the (short) busy timeout. */
+function isBusy(error: unknown): boolean {
+  if (!isSlicewiseError(error) || error.code !== 'TIMEOUT') return false;
+  const code = (error.cause as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code);
+}
+
+/** Milliseconds before retry `attempt` (0, 1, …): 5, 10, 20, 40, 80, then 100, each with up to half less jitter. */
+const busyBackoff = (attempt: number) => Math.min(100, 5 * 2 ** attempt) * (0.5 + Math.random() / 2);
+
+/**
+ * Sends a request; while it fails because another process holds the database's write lock, waits (without
+ * blocking the event loop: SQLite's own busy wait is kept short) and sends it again, until the request's deadline.
+ * A lock that outlasts it is 503 with `Retry-After: 1`. Safe because a command's writes are one transaction: a
+ * BUSY failure left nothing behind, and sending the same request again is the same request.
+ */
+async function sendWhileBusy(
+  mediator: Mediator,
+  message: Request<unknown>,
+  dispatch: DispatchOptions,
+  reply: FastifyReply,
+  options: RouteOptions,
+): Promise<unknown> {
+  let deadline: number | undefined;
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await mediator.send(message, dispatch);
+    } catch (error) {
+      if (!isBusy(error)) throw error;
+      deadline ??= Date.now() + options.requestTimeout;
+      const delay = busyBackoff(attempt);
+      if (Date.now() + delay >= deadline) {
+        throw new HttpError(503, 'The database is busy; retry shortly', 1);
+      }
+      await sleep(delay);
+      if (reply.raw.destroyed) throw clientGone();
+    }
   }
 }
