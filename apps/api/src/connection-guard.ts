@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { problemContentType, transportProblem } from './problem.js';
 
 /** What one connection may hold of the server. */
@@ -12,107 +13,95 @@ export interface ConnectionGuardOptions {
   readonly socketWriteLimit: number;
 }
 
+type Handler = (request: IncomingMessage, response: ServerResponse) => void;
+
 /** A connection's requests: how many were seen, whether one is being served, and the ones waiting their turn. */
 interface SocketState {
   requests: number;
   serving: boolean;
   awaitingDrain: boolean;
-  readonly waiting: ((abandoned: boolean) => void)[];
+  readonly waiting: [IncomingMessage, ServerResponse][];
 }
 
+const stateKey = Symbol('slicewise.connection');
+type GuardedSocket = Socket & { [stateKey]?: SocketState };
+
 /**
- * Back-pressure and per-connection limits, as the first `onRequest` hook. A connection is served one request
- * at a time, in order: a pipelined request waits until the response before it has closed and the socket holds
- * no more than `socketWriteLimit` unsent bytes. So a client that pipelines and never reads makes the server hold
- * one response and a bounded write buffer, not all of them; one that pipelines past `maxPipelinedRequests` is
- * disconnected. Also counts the requests in flight, for a drain before shutdown.
+ * Back-pressure and per-connection limits, in front of Fastify's request handler (a Node `request` listener, so
+ * a request kept waiting costs Node's two objects, not Fastify's). A connection is served one request at a time,
+ * in order: a pipelined request waits until the response before it has closed and the socket holds no more than
+ * `socketWriteLimit` unsent bytes. So a client that pipelines and never reads makes the server hold one response
+ * and a bounded write buffer (beyond what the kernel's socket buffers take), not all of them; one that has more
+ * than `maxPipelinedRequests` waiting is disconnected. Also counts the requests in flight, for a drain.
  */
 export class ConnectionGuard {
   readonly #options: ConnectionGuardOptions;
-  readonly #states = new WeakMap<Socket, SocketState>();
+  readonly #handler: Handler;
   #inFlight = 0;
   #idle: (() => void)[] = [];
 
-  constructor(options: ConnectionGuardOptions) {
+  constructor(options: ConnectionGuardOptions, handler: Handler) {
     this.#options = options;
+    this.#handler = handler;
   }
 
-  /** Requests admitted whose response has not closed yet. */
+  /** Requests let through whose response has not closed yet. */
   get inFlight(): number {
     return this.#inFlight;
   }
 
-  /** Resolves once no admitted request is in flight. */
+  /** Resolves once no request let through is in flight. */
   idle(): Promise<void> {
     if (this.#inFlight === 0) return Promise.resolve();
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
-  /** The `onRequest` hook. */
-  readonly onRequest = (request: FastifyRequest, reply: FastifyReply, done: () => void): void => {
-    const socket = request.raw.socket;
-    const state = this.#stateOf(socket);
+  /** The server's `request` listener. */
+  readonly handle = (request: IncomingMessage, response: ServerResponse): void => {
+    const socket = request.socket as GuardedSocket;
+    if (socket.destroyed) return; // parsed from the same packet as a request that closed the connection
+    const state = socket[stateKey] ?? this.#track(socket);
     state.requests += 1;
     const { maxRequestsPerSocket } = this.#options;
     if (maxRequestsPerSocket > 0 && state.requests >= maxRequestsPerSocket) {
-      reply.raw.shouldKeepAlive = false; // Connection: close on this answer
-      if (state.requests > maxRequestsPerSocket) {
-        const detail = `A connection may send at most ${maxRequestsPerSocket} requests; open a new one`;
-        reply
-          .status(503)
-          .type(problemContentType)
-          .send(transportProblem(503, detail, request.url, request.id));
-        return;
-      }
+      response.shouldKeepAlive = false; // Connection: close on this answer
+      if (state.requests > maxRequestsPerSocket) return tooManyRequests(request, response, maxRequestsPerSocket);
     }
     if (!state.serving && state.waiting.length === 0 && socket.writableLength <= this.#options.socketWriteLimit) {
-      this.#admit(state, reply, socket);
-      done();
+      this.#serve(state, socket, request, response);
       return;
     }
     if (state.waiting.length >= this.#options.maxPipelinedRequests) {
-      request.log.warn({ waiting: state.waiting.length }, 'too many pipelined requests: closing the connection');
-      socket.destroy();
+      socket.destroy(); // the waiting requests go with it
       return;
     }
-    state.waiting.push((abandoned) => {
-      if (abandoned) {
-        reply.hijack(); // the connection is gone: nothing to answer, no handler to run
-        return;
-      }
-      this.#admit(state, reply, socket);
-      done();
-    });
+    state.waiting.push([request, response]);
   };
 
-  #stateOf(socket: Socket): SocketState {
-    let state = this.#states.get(socket);
-    if (state === undefined) {
-      const created: SocketState = { requests: 0, serving: false, awaitingDrain: false, waiting: [] };
-      socket.once('close', () => {
-        for (const abandon of created.waiting.splice(0)) abandon(true);
-      });
-      this.#states.set(socket, created);
-      state = created;
-    }
+  #track(socket: GuardedSocket): SocketState {
+    const state: SocketState = { requests: 0, serving: false, awaitingDrain: false, waiting: [] };
+    socket[stateKey] = state;
+    socket.once('close', () => {
+      state.waiting.length = 0;
+    });
     return state;
   }
 
-  #admit(state: SocketState, reply: FastifyReply, socket: Socket): void {
+  #serve(state: SocketState, socket: Socket, request: IncomingMessage, response: ServerResponse): void {
     state.serving = true;
     this.#inFlight += 1;
-    reply.raw.once('close', () => {
+    response.once('close', () => {
       state.serving = false;
       this.#inFlight -= 1;
       if (this.#inFlight === 0) for (const resolve of this.#idle.splice(0)) resolve();
       this.#next(state, socket);
     });
+    this.#handler(request, response);
   }
 
-  /** Lets the next waiting request in once the socket's unsent bytes are within the limit. */
+  /** Serves the next waiting request once the socket's unsent bytes are within the limit. */
   #next(state: SocketState, socket: Socket): void {
-    if (state.serving || state.awaitingDrain || state.waiting.length === 0) return;
-    if (socket.destroyed) return; // 'close' abandons the waiting requests
+    if (state.serving || state.awaitingDrain || state.waiting.length === 0 || socket.destroyed) return;
     if (socket.writableLength > this.#options.socketWriteLimit) {
       state.awaitingDrain = true;
       socket.once('drain', () => {
@@ -121,6 +110,15 @@ export class ConnectionGuard {
       });
       return;
     }
-    state.waiting.shift()?.(false);
+    const [request, response] = state.waiting.shift() as [IncomingMessage, ServerResponse];
+    this.#serve(state, socket, request, response);
   }
+}
+
+/** 503 problem for a request past `maxRequestsPerSocket` (Node's own 503 has no body). */
+function tooManyRequests(request: IncomingMessage, response: ServerResponse, limit: number): void {
+  const detail = `A connection may send at most ${limit} requests; open a new one`;
+  const body = JSON.stringify(transportProblem(503, detail, request.url, randomUUID()));
+  response.writeHead(503, { 'content-type': problemContentType, 'content-length': Buffer.byteLength(body) });
+  response.end(body);
 }

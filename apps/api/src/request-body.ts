@@ -30,7 +30,10 @@ function closeAfter(request: FastifyRequest, reply: FastifyReply): void {
 export function bodyIdleGuard(idleTimeout: number) {
   return (request: FastifyRequest, reply: FastifyReply, payload: RequestPayload, done: DoneWithPayload): void => {
     const type = request.headers['content-type'];
-    if (!hasBody(request) || type?.toLowerCase().startsWith(ndjsonType)) return done(null, payload);
+    if (!hasBody(request) || type?.toLowerCase().startsWith(ndjsonType)) {
+      done(null, payload);
+      return;
+    }
     const watched = new PassThrough();
     const timer = setTimeout(() => {
       payload.unpipe(watched);

@@ -10,13 +10,13 @@ import Fastify, {
 } from 'fastify';
 import { TokenStore } from './auth.js';
 import { defaultLimits, type HttpLimits } from './config.js';
-import { ConnectionGuard } from './connection-guard.js';
+import type { ConnectionGuard } from './connection-guard.js';
 import { docsPage } from './docs-page.js';
 import { type OpenApiInfo, openApiDocument } from './openapi.js';
 import { HttpError, problemContentType, problemFor, transportProblem } from './problem.js';
 import { bodyIdleGuard } from './request-body.js';
 import { exposedRequests, mountRequests } from './routes.js';
-import { serverLimits } from './transport-limits.js';
+import { limitedServer, problemOptions } from './transport-limits.js';
 
 /** Options of {@link buildServer}. */
 export interface ServerOptions {
@@ -94,6 +94,7 @@ export function unreadiness(host: Host): string | undefined {
 export function buildServer(options: ServerOptions): FastifyInstance {
   const { host, tokens = new TokenStore(), requestTimeout = 10_000, bodyLimit = 1_048_576 } = options;
   const limits: HttpLimits = { ...defaultLimits, ...options.limits };
+  let guard: ConnectionGuard | undefined;
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit,
@@ -101,7 +102,12 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     // Requests arriving while closing get our own 503 problem (below), not Fastify's plain JSON.
     return503OnClosing: false,
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
-    ...serverLimits(limits),
+    ...problemOptions,
+    serverFactory: (handler) => {
+      const made = limitedServer(limits, handler);
+      guard = made.guard;
+      return made.server;
+    },
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];
       return typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
@@ -110,11 +116,6 @@ export function buildServer(options: ServerOptions): FastifyInstance {
 
   // An NDJSON body is not buffered: the slice reads the request's bytes as its input field `body`.
   app.addContentTypeParser('application/x-ndjson', (_request, payload, done) => done(null, payload));
-
-  app.server.maxConnections = limits.maxConnections;
-  // First: back-pressure and per-connection limits, before anything else is done for a request.
-  const guard = new ConnectionGuard(limits);
-  app.addHook('onRequest', guard.onRequest);
 
   let closing = false;
   app.addHook('onRequest', (request, reply, done) => {
@@ -138,7 +139,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
       app.server.keepAliveTimeout = 1;
       app.server.closeIdleConnections();
     }
-    return guard.idle();
+    return guard?.idle() ?? Promise.resolve();
   };
   drains.set(app, startDrain);
   app.addHook('preClose', async () => {

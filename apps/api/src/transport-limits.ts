@@ -1,7 +1,8 @@
-import type { ServerOptions as NodeServerOptions } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import type { HttpLimits } from './config.js';
+import { ConnectionGuard } from './connection-guard.js';
 import { problemContentType, problemFor, rawProblemResponse } from './problem.js';
 
 /** How often Node checks the headers and receive deadlines: a fraction of the shortest, within 100 ms – 1 s. */
@@ -11,29 +12,36 @@ function checkingInterval(limits: HttpLimits): number {
 }
 
 /**
- * The Fastify and Node server options that enforce {@link HttpLimits}: idle-connection, keep-alive, headers and
- * whole-request timeouts. Node's own answers (a missing Host header, a 503 past `maxRequestsPerSocket`) have no
- * problem body, so the server checks those itself: Node's are turned off here.
+ * The Node server of the API, enforcing {@link HttpLimits}: idle-connection, keep-alive, headers and
+ * whole-request timeouts, the number of connections, and (through a {@link ConnectionGuard} in front of
+ * Fastify's handler) back-pressure and per-connection request limits. Node's own answers without a problem body
+ * (a missing Host header, a 503 past `maxRequestsPerSocket`) are turned off: the API answers those itself.
  */
-export function serverLimits(
+export function limitedServer(
   limits: HttpLimits,
-): Pick<
-  FastifyServerOptions,
-  'connectionTimeout' | 'keepAliveTimeout' | 'requestTimeout' | 'clientErrorHandler' | 'frameworkErrors'
-> & { http: NodeServerOptions } {
-  return {
-    connectionTimeout: limits.connectionTimeout,
-    keepAliveTimeout: limits.keepAliveTimeout,
-    requestTimeout: limits.receiveTimeout,
-    http: {
+  handler: (request: IncomingMessage, response: ServerResponse) => void,
+): { server: Server; guard: ConnectionGuard } {
+  const guard = new ConnectionGuard(limits, handler);
+  const server = createServer(
+    {
       requireHostHeader: false,
       headersTimeout: limits.headersTimeout,
+      requestTimeout: limits.receiveTimeout,
       connectionsCheckingInterval: checkingInterval(limits),
     },
-    clientErrorHandler,
-    frameworkErrors,
-  };
+    guard.handle,
+  );
+  server.keepAliveTimeout = limits.keepAliveTimeout;
+  server.setTimeout(limits.connectionTimeout);
+  server.maxConnections = limits.maxConnections;
+  return { server, guard };
 }
+
+/** Fastify's options that answer its own failures as problems. */
+export const problemOptions: Pick<FastifyServerOptions, 'clientErrorHandler' | 'frameworkErrors'> = {
+  clientErrorHandler,
+  frameworkErrors,
+};
 
 /**
  * A request Node could not parse or did not receive in time: a raw problem+json answer, then the connection
