@@ -65,7 +65,10 @@ export class ConnectionGuard {
     const { maxRequestsPerSocket } = this.#options;
     if (maxRequestsPerSocket > 0 && state.requests >= maxRequestsPerSocket) {
       response.shouldKeepAlive = false; // Connection: close on this answer
-      if (state.requests > maxRequestsPerSocket) return tooManyRequests(request, response, maxRequestsPerSocket);
+      if (state.requests > maxRequestsPerSocket) {
+        tooManyRequests(request, response, maxRequestsPerSocket);
+        return;
+      }
     }
     if (!state.serving && state.waiting.length === 0 && socket.writableLength <= this.#options.socketWriteLimit) {
       this.#serve(state, socket, request, response);

@@ -67,39 +67,69 @@ export async function* guardedBody(
   request: FastifyRequest,
   reply: FastifyReply,
 ): AsyncGenerator<Uint8Array> {
-  // destroyOnReturn: false: the request stream (and its socket) must outlive the slice so the answer can be sent.
-  const chunks = body.iterator({ destroyOnReturn: false });
   try {
     while (true) {
-      const next = await nextWithin(chunks.next(), idleTimeout, signal);
-      if (next.done) return;
-      yield next.value as Uint8Array;
+      const chunk = await nextChunk(body, idleTimeout, signal);
+      if (chunk === null) return;
+      yield chunk;
     }
   } catch (error) {
     closeAfter(request, reply);
     throw error;
-  } finally {
-    await chunks.return?.();
   }
 }
 
-function nextWithin<T>(next: Promise<T>, idleTimeout: number, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => settle(() => reject(signal.reason)); // the route aborts with TIMEOUT or CANCELLED
-    const timer = setTimeout(() => settle(() => reject(stalled(idleTimeout))), idleTimeout);
-    let settled = false;
-    const settle = (finish: () => void) => {
-      if (settled) return;
-      settled = true;
+/**
+ * The body's next chunk (null at its end), read without an async iterator: abandoning one while a read is pending
+ * would wait for that read, and the request stream (with its socket) must outlive the slice so the answer can be
+ * sent.
+ */
+function nextChunk(body: Readable, idleTimeout: number, signal: AbortSignal): Promise<Buffer | null> {
+  const ready = body.read() as Buffer | null;
+  if (ready !== null) return Promise.resolve(ready);
+  if (body.readableEnded) return Promise.resolve(null);
+  if (body.errored) return Promise.reject(body.errored);
+  if (signal.aborted) return Promise.reject(signal.reason); // the route aborts with TIMEOUT or CANCELLED
+  return new Promise((resolve, reject) => {
+    const cleanup = () => {
       clearTimeout(timer);
+      body.off('readable', onReadable);
+      body.off('end', onEnd);
+      body.off('error', onError);
+      body.off('close', onClose);
       signal.removeEventListener('abort', onAbort);
-      finish();
     };
+    const onReadable = () => {
+      const chunk = body.read() as Buffer | null;
+      if (chunk === null) return; // at the end, 'end' follows
+      cleanup();
+      resolve(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(null);
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const onClose = () => {
+      if (body.readableEnded) return;
+      cleanup();
+      reject(signal.aborted ? signal.reason : new Error('The request body was cut off'));
+    };
+    const onAbort = () => {
+      cleanup();
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(stalled(idleTimeout));
+    }, idleTimeout);
+    body.on('readable', onReadable);
+    body.once('end', onEnd);
+    body.once('error', onError);
+    body.once('close', onClose);
     signal.addEventListener('abort', onAbort, { once: true });
-    next.then(
-      (value) => settle(() => resolve(value)),
-      (error: unknown) => settle(() => reject(error)),
-    );
   });
 }
