@@ -32,7 +32,6 @@ describe('readConfig', () => {
         maxConnections: 1_000,
         maxRequestsPerSocket: 10_000,
         maxPipelinedRequests: 32,
-        socketWriteLimit: 262_144,
       },
       db: { synchronous: 'NORMAL', busyTimeout: 10 },
     });
@@ -44,7 +43,7 @@ describe('readConfig', () => {
       RECEIVE_TIMEOUT_MS: '0',
       BODY_IDLE_TIMEOUT_MS: '1500',
       MAX_CONNECTIONS: '50',
-      SOCKET_WRITE_LIMIT_BYTES: '65536',
+      MAX_PIPELINED_REQUESTS: '4',
       SLICEWISE_DB_SYNCHRONOUS: 'full',
       SLICEWISE_DB_BUSY_TIMEOUT_MS: '0',
     });
@@ -54,7 +53,7 @@ describe('readConfig', () => {
       receiveTimeout: 0,
       bodyIdleTimeout: 1_500,
       maxConnections: 50,
-      socketWriteLimit: 65_536,
+      maxPipelinedRequests: 4,
     });
     expect(config.db).toEqual({ synchronous: 'FULL', busyTimeout: 0 });
   });

@@ -40,8 +40,6 @@ export interface HttpLimits {
   maxRequestsPerSocket: number;
   /** Most requests one connection may have waiting behind an unfinished response; past it the connection closes. */
   maxPipelinedRequests: number;
-  /** A connection whose unsent response bytes exceed this is not served further until its client reads. */
-  socketWriteLimit: number;
 }
 
 /** How the API opens its database file. */
@@ -62,7 +60,6 @@ export const defaultLimits: HttpLimits = {
   maxConnections: 1_000,
   maxRequestsPerSocket: 10_000,
   maxPipelinedRequests: 32,
-  socketWriteLimit: 262_144,
 };
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -144,7 +141,6 @@ function readLimits(env: NodeJS.ProcessEnv, problems: string[]): HttpLimits {
     maxConnections: wholeNumber(env, 'MAX_CONNECTIONS', d.maxConnections, 1, 1_000_000, problems),
     maxRequestsPerSocket: wholeNumber(env, 'MAX_REQUESTS_PER_SOCKET', d.maxRequestsPerSocket, 0, 1e9, problems),
     maxPipelinedRequests: wholeNumber(env, 'MAX_PIPELINED_REQUESTS', d.maxPipelinedRequests, 1, 100_000, problems),
-    socketWriteLimit: wholeNumber(env, 'SOCKET_WRITE_LIMIT_BYTES', d.socketWriteLimit, 1_024, 1_073_741_824, problems),
   };
   if (limits.receiveTimeout !== 0 && limits.receiveTimeout < limits.headersTimeout) {
     problems.push('RECEIVE_TIMEOUT_MS must be 0 or at least HEADERS_TIMEOUT_MS');

@@ -9,8 +9,6 @@ export interface ConnectionGuardOptions {
   readonly maxRequestsPerSocket: number;
   /** Most requests one connection may have waiting behind an unfinished response; past it, it is closed. */
   readonly maxPipelinedRequests: number;
-  /** Unsent response bytes past which a connection's next request waits for its client to read ('drain'). */
-  readonly socketWriteLimit: number;
 }
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
@@ -19,7 +17,6 @@ type Handler = (request: IncomingMessage, response: ServerResponse) => void;
 interface SocketState {
   requests: number;
   serving: boolean;
-  awaitingDrain: boolean;
   readonly waiting: [IncomingMessage, ServerResponse][];
 }
 
@@ -29,10 +26,10 @@ type GuardedSocket = Socket & { [stateKey]?: SocketState };
 /**
  * Back-pressure and per-connection limits, in front of Fastify's request handler (a Node `request` listener, so
  * a request kept waiting costs Node's two objects, not Fastify's). A connection is served one request at a time,
- * in order: a pipelined request waits until the response before it has closed and the socket holds no more than
- * `socketWriteLimit` unsent bytes. So a client that pipelines and never reads makes the server hold one response
- * and a bounded write buffer (beyond what the kernel's socket buffers take), not all of them; one that has more
- * than `maxPipelinedRequests` waiting is disconnected. Also counts the requests in flight, for a drain.
+ * in order: a pipelined request waits until the response before it has closed, which is when the kernel has
+ * taken its last byte. So a client that pipelines and never reads gets what its socket buffers hold (about 4 MB
+ * on Linux) and then nothing more: the server holds one response for it, not all of them. One that has more than
+ * `maxPipelinedRequests` waiting is disconnected. Also counts the requests in flight, for a drain.
  */
 export class ConnectionGuard {
   readonly #options: ConnectionGuardOptions;
@@ -70,7 +67,7 @@ export class ConnectionGuard {
         return;
       }
     }
-    if (!state.serving && state.waiting.length === 0 && socket.writableLength <= this.#options.socketWriteLimit) {
+    if (!state.serving && state.waiting.length === 0) {
       this.#serve(state, socket, request, response);
       return;
     }
@@ -82,7 +79,7 @@ export class ConnectionGuard {
   };
 
   #track(socket: GuardedSocket): SocketState {
-    const state: SocketState = { requests: 0, serving: false, awaitingDrain: false, waiting: [] };
+    const state: SocketState = { requests: 0, serving: false, waiting: [] };
     socket[stateKey] = state;
     socket.once('close', () => {
       state.waiting.length = 0;
@@ -102,17 +99,9 @@ export class ConnectionGuard {
     this.#handler(request, response);
   }
 
-  /** Serves the next waiting request once the socket's unsent bytes are within the limit. */
+  /** Serves the next waiting request, if any. */
   #next(state: SocketState, socket: Socket): void {
-    if (state.serving || state.awaitingDrain || state.waiting.length === 0 || socket.destroyed) return;
-    if (socket.writableLength > this.#options.socketWriteLimit) {
-      state.awaitingDrain = true;
-      socket.once('drain', () => {
-        state.awaitingDrain = false;
-        this.#next(state, socket);
-      });
-      return;
-    }
+    if (state.serving || state.waiting.length === 0 || socket.destroyed) return;
     const [request, response] = state.waiting.shift() as [IncomingMessage, ServerResponse];
     this.#serve(state, socket, request, response);
   }
