@@ -1,4 +1,4 @@
-import { type ErrorCode, isSlicewiseError, ValidationError } from '@slicewise/mediator';
+import { CancelledError, type ErrorCode, isSlicewiseError, ValidationError } from '@slicewise/mediator';
 
 /** The HTTP status of each error code: the one place the API maps them. */
 export const httpStatus: Record<ErrorCode, number> = {
@@ -146,3 +146,6 @@ function transportDetail(error: unknown, status: number): string {
   const message = (error as Error).message ?? 'Bad request';
   return message.length > 200 ? `${message.slice(0, 200)}…` : message;
 }
+
+/** The error of a dispatch whose client went away before its answer. */
+export const clientGone = () => new CancelledError('The client closed the connection');

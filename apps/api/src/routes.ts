@@ -1,11 +1,8 @@
 import { Readable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type Caller,
-  CancelledError,
   type DispatchOptions,
   type HttpExposure,
-  isSlicewiseError,
   type Mediator,
   type MessageDescription,
   type Request,
@@ -15,7 +12,8 @@ import {
 } from '@slicewise/mediator';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
 import type { TokenStore } from './auth.js';
-import { HttpError, problemFor } from './problem.js';
+import { sendWhileBusy } from './busy-retry.js';
+import { clientGone, HttpError, problemFor } from './problem.js';
 import { guardedBody } from './request-body.js';
 import { responseSerializer } from './serialization.js';
 
@@ -76,8 +74,6 @@ function rawInput(request: FastifyRequest, http: HttpExposure): Record<string, u
   }
   return { ...query, ...body, ...params };
 }
-
-const clientGone = () => new CancelledError('The client closed the connection');
 
 /**
  * Caller, cancellation and deadline of one dispatch, with the request id as correlation id. The signal is made
@@ -223,7 +219,13 @@ export function mountRequests(
       ...serializationOptions(app, description, status),
       handler: async (request, reply) => {
         const message = requestFromInput(description.message, rawInput(request, http)) as Request<unknown>;
-        const result = await sendWhileBusy(mediator, message, dispatchOptions(request, reply, options), reply, options);
+        const result = await sendWhileBusy(
+          mediator,
+          message,
+          dispatchOptions(request, reply, options),
+          reply,
+          options.requestTimeout,
+        );
         if (status === 204 || result === undefined) return reply.code(status === 200 ? 204 : status).send();
         if (status !== 200) reply.code(status);
         // A string or null goes out as JSON.stringify says, never through an output schema's serializer.
@@ -232,45 +234,5 @@ export function mountRequests(
         return result;
       },
     });
-  }
-}
-
-/** Whether a failure is SQLite's lock held by another connection past the (short) busy timeout. */
-function isBusy(error: unknown): boolean {
-  if (!isSlicewiseError(error) || error.code !== 'TIMEOUT') return false;
-  const code = (error.cause as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code);
-}
-
-/** Milliseconds before retry `attempt` (0, 1, …): 5, 10, 20, 40, 80, then 100, each with up to half less jitter. */
-const busyBackoff = (attempt: number) => Math.min(100, 5 * 2 ** attempt) * (0.5 + Math.random() / 2);
-
-/**
- * Sends a request; while it fails because another process holds the database's write lock, waits (without
- * blocking the event loop: SQLite's own busy wait is kept short) and sends it again, until the request's deadline.
- * A lock that outlasts it is 503 with `Retry-After: 1`. Safe because a command's writes are one transaction: a
- * BUSY failure left nothing behind, and sending the same request again is the same request.
- */
-async function sendWhileBusy(
-  mediator: Mediator,
-  message: Request<unknown>,
-  dispatch: DispatchOptions,
-  reply: FastifyReply,
-  options: RouteOptions,
-): Promise<unknown> {
-  let deadline: number | undefined;
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      return await mediator.send(message, dispatch);
-    } catch (error) {
-      if (!isBusy(error)) throw error;
-      deadline ??= Date.now() + options.requestTimeout;
-      const delay = busyBackoff(attempt);
-      if (Date.now() + delay >= deadline) {
-        throw new HttpError(503, 'The database is busy; retry shortly', 1);
-      }
-      await sleep(delay);
-      if (reply.raw.destroyed) throw clientGone();
-    }
   }
 }
