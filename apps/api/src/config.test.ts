@@ -23,7 +23,58 @@ describe('readConfig', () => {
       requestTimeout: 10_000,
       shutdownTimeout: 10_000,
       bodyLimit: 1_048_576,
+      limits: {
+        connectionTimeout: 30_000,
+        keepAliveTimeout: 5_000,
+        headersTimeout: 10_000,
+        receiveTimeout: 60_000,
+        bodyIdleTimeout: 5_000,
+        maxConnections: 1_000,
+        maxRequestsPerSocket: 10_000,
+        maxPipelinedRequests: 32,
+      },
+      db: { synchronous: 'NORMAL', busyTimeout: 10 },
     });
+  });
+
+  it('reads the limits and database settings', () => {
+    const config = readConfig({
+      HEADERS_TIMEOUT_MS: '2000',
+      RECEIVE_TIMEOUT_MS: '0',
+      BODY_IDLE_TIMEOUT_MS: '1500',
+      MAX_CONNECTIONS: '50',
+      MAX_PIPELINED_REQUESTS: '4',
+      SLICEWISE_DB_SYNCHRONOUS: 'full',
+      SLICEWISE_DB_BUSY_TIMEOUT_MS: '0',
+    });
+
+    expect(config.limits).toMatchObject({
+      headersTimeout: 2_000,
+      receiveTimeout: 0,
+      bodyIdleTimeout: 1_500,
+      maxConnections: 50,
+      maxPipelinedRequests: 4,
+    });
+    expect(config.db).toEqual({ synchronous: 'FULL', busyTimeout: 0 });
+  });
+
+  it('refuses limits that contradict each other or are out of range', () => {
+    const read = () =>
+      readConfig({
+        HEADERS_TIMEOUT_MS: '20000',
+        RECEIVE_TIMEOUT_MS: '10000',
+        MAX_CONNECTIONS: '0',
+        SLICEWISE_DB_SYNCHRONOUS: 'OFF',
+      });
+
+    expect(read).toThrow(
+      [
+        'Invalid configuration:',
+        '  MAX_CONNECTIONS must be a whole number from 1 to 1000000, got "0"',
+        '  RECEIVE_TIMEOUT_MS must be 0 or at least HEADERS_TIMEOUT_MS',
+        '  SLICEWISE_DB_SYNCHRONOUS must be NORMAL or FULL',
+      ].join('\n'),
+    );
   });
 
   it('reports every bad setting at once', () => {

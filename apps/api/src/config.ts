@@ -16,7 +16,51 @@ export interface ApiConfig {
   shutdownTimeout: number;
   /** Largest JSON body accepted, in bytes. */
   bodyLimit: number;
+  /** What one client may hold of the server: timeouts, connections, buffered bytes. */
+  limits: HttpLimits;
+  /** How the API opens its database. */
+  db: DatabaseSettings;
 }
+
+/** The API's connection and request limits; every one of them bounds what an anonymous client can hold. */
+export interface HttpLimits {
+  /** A connection with no traffic either way for this long is closed (0 = never). */
+  connectionTimeout: number;
+  /** An idle keep-alive connection is closed after this long. */
+  keepAliveTimeout: number;
+  /** The request line and headers must arrive within this long: 408 problem and close otherwise. */
+  headersTimeout: number;
+  /** The whole request, headers and body, must arrive within this long (0 = no limit). */
+  receiveTimeout: number;
+  /** A request body that sends nothing for this long is failed with 408 and its connection closed. */
+  bodyIdleTimeout: number;
+  /** Most open connections; further ones are closed as soon as they are accepted. */
+  maxConnections: number;
+  /** Most requests one connection may send; the last one answered carries `Connection: close` (0 = no limit). */
+  maxRequestsPerSocket: number;
+  /** Most requests one connection may have waiting behind an unfinished response; past it the connection closes. */
+  maxPipelinedRequests: number;
+}
+
+/** How the API opens its database file. */
+export interface DatabaseSettings {
+  /** `PRAGMA synchronous`: `NORMAL` survives a process crash, `FULL` also a power loss (each commit fsyncs). */
+  synchronous: 'NORMAL' | 'FULL';
+  /** SQLite's own (blocking) wait for a lock, in ms, before the API's asynchronous retry takes over. */
+  busyTimeout: number;
+}
+
+/** The defaults of {@link HttpLimits}, documented in the README. */
+export const defaultLimits: HttpLimits = {
+  connectionTimeout: 30_000,
+  keepAliveTimeout: 5_000,
+  headersTimeout: 10_000,
+  receiveTimeout: 60_000,
+  bodyIdleTimeout: 5_000,
+  maxConnections: 1_000,
+  maxRequestsPerSocket: 10_000,
+  maxPipelinedRequests: 32,
+};
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -64,6 +108,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const shutdownTimeout = wholeNumber(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000, problems);
   const bodyLimit = wholeNumber(env, 'BODY_LIMIT_BYTES', 1_048_576, 1, 1_073_741_824, problems);
   const tokens = readTokens(env, problems);
+  const limits = readLimits(env, problems);
+  const synchronous = (env.SLICEWISE_DB_SYNCHRONOUS || 'NORMAL').toUpperCase();
+  if (synchronous !== 'NORMAL' && synchronous !== 'FULL')
+    problems.push('SLICEWISE_DB_SYNCHRONOUS must be NORMAL or FULL');
+  const busyTimeout = wholeNumber(env, 'SLICEWISE_DB_BUSY_TIMEOUT_MS', 10, 0, 5_000, problems);
   if (problems.length > 0) throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   return {
     port,
@@ -74,5 +123,27 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     requestTimeout,
     shutdownTimeout,
     bodyLimit,
+    limits,
+    db: { synchronous: synchronous as DatabaseSettings['synchronous'], busyTimeout },
   };
+}
+
+const hour = 3_600_000;
+
+function readLimits(env: NodeJS.ProcessEnv, problems: string[]): HttpLimits {
+  const d = defaultLimits;
+  const limits: HttpLimits = {
+    connectionTimeout: wholeNumber(env, 'CONNECTION_TIMEOUT_MS', d.connectionTimeout, 0, hour, problems),
+    keepAliveTimeout: wholeNumber(env, 'KEEP_ALIVE_TIMEOUT_MS', d.keepAliveTimeout, 1, hour, problems),
+    headersTimeout: wholeNumber(env, 'HEADERS_TIMEOUT_MS', d.headersTimeout, 1, hour, problems),
+    receiveTimeout: wholeNumber(env, 'RECEIVE_TIMEOUT_MS', d.receiveTimeout, 0, hour, problems),
+    bodyIdleTimeout: wholeNumber(env, 'BODY_IDLE_TIMEOUT_MS', d.bodyIdleTimeout, 1, hour, problems),
+    maxConnections: wholeNumber(env, 'MAX_CONNECTIONS', d.maxConnections, 1, 1_000_000, problems),
+    maxRequestsPerSocket: wholeNumber(env, 'MAX_REQUESTS_PER_SOCKET', d.maxRequestsPerSocket, 0, 1e9, problems),
+    maxPipelinedRequests: wholeNumber(env, 'MAX_PIPELINED_REQUESTS', d.maxPipelinedRequests, 1, 100_000, problems),
+  };
+  if (limits.receiveTimeout !== 0 && limits.receiveTimeout < limits.headersTimeout) {
+    problems.push('RECEIVE_TIMEOUT_MS must be 0 or at least HEADERS_TIMEOUT_MS');
+  }
+  return limits;
 }

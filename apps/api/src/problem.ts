@@ -1,4 +1,4 @@
-import { type ErrorCode, isSlicewiseError, ValidationError } from '@slicewise/mediator';
+import { CancelledError, type ErrorCode, isSlicewiseError, ValidationError } from '@slicewise/mediator';
 
 /** The HTTP status of each error code: the one place the API maps them. */
 export const httpStatus: Record<ErrorCode, number> = {
@@ -38,6 +38,7 @@ const titles: Record<number, string> = {
   408: 'Request Timeout',
   409: 'Conflict',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   431: 'Request Header Fields Too Large',
   499: 'Client Closed Request',
@@ -52,6 +53,7 @@ const transportCodes: Record<number, string> = {
   404: 'NOT_FOUND',
   405: 'METHOD_NOT_ALLOWED',
   413: 'CONTENT_TOO_LARGE',
+  414: 'URI_TOO_LONG',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   408: 'REQUEST_TIMEOUT',
   431: 'HEADERS_TOO_LARGE',
@@ -108,8 +110,42 @@ export class HttpError extends Error {
   constructor(
     readonly statusCode: number,
     message: string,
+    /** Seconds for a `Retry-After` header (a 503 the client may retry). */
+    readonly retryAfter?: number,
   ) {
     super(message);
     this.name = 'HttpError';
   }
 }
+
+/**
+ * The problem for any failure of a request: a mediator error by its code; a transport failure (an
+ * {@link HttpError}, or one of Fastify's own 4xx errors) by its status, with a client-safe detail; anything else
+ * `INTERNAL`, saying nothing of its cause.
+ */
+export function problemFor(error: unknown, instance?: string, requestId?: string): Problem {
+  if (isSlicewiseError(error)) return problemOf(error, instance, requestId);
+  const status = (error as { statusCode?: unknown })?.statusCode;
+  if (typeof status === 'number' && (error instanceof HttpError || (status >= 400 && status < 500))) {
+    return transportProblem(status, transportDetail(error, status), instance, requestId);
+  }
+  return problemOf(error, instance, requestId);
+}
+
+/** A client-safe detail for a transport failure: Fastify's own wording, without echoing the body. */
+function transportDetail(error: unknown, status: number): string {
+  const code = (error as { code?: string }).code;
+  if (error instanceof HttpError) return error.message;
+  if (status === 413) return 'The request body is too large';
+  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'Unsupported content type';
+  if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return 'The JSON body is empty';
+  if (code === 'FST_ERR_BAD_URL') return 'The URL is not validly percent-encoded';
+  if (code === 'FST_ERR_MAX_PARAM_LENGTH') return 'A path parameter is too long';
+  if (error instanceof SyntaxError || code === 'FST_ERR_CTP_INVALID_JSON_BODY')
+    return 'The request body is not valid JSON';
+  const message = (error as Error).message ?? 'Bad request';
+  return message.length > 200 ? `${message.slice(0, 200)}…` : message;
+}
+
+/** The error of a dispatch whose client went away before its answer. */
+export const clientGone = () => new CancelledError('The client closed the connection');

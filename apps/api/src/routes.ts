@@ -1,7 +1,6 @@
 import { Readable } from 'node:stream';
 import {
   type Caller,
-  CancelledError,
   type DispatchOptions,
   type HttpExposure,
   type Mediator,
@@ -13,7 +12,9 @@ import {
 } from '@slicewise/mediator';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
 import type { TokenStore } from './auth.js';
-import { HttpError, problemOf } from './problem.js';
+import { sendWhileBusy } from './busy-retry.js';
+import { clientGone, HttpError, problemFor } from './problem.js';
+import { guardedBody } from './request-body.js';
 import { responseSerializer } from './serialization.js';
 
 /** A request the API serves over HTTP: its description, and its declaration's HTTP exposure. */
@@ -27,6 +28,8 @@ export interface RouteOptions {
   readonly tokens: TokenStore;
   /** Deadline of one dispatch in milliseconds; `TIMEOUT` (504) past it. */
   readonly requestTimeout: number;
+  /** An NDJSON body that sends nothing for this long fails the stream with 408. */
+  readonly bodyIdleTimeout: number;
 }
 
 /** The requests of a composition that declare an HTTP exposure, in the order the mediator lists them. */
@@ -72,18 +75,25 @@ function rawInput(request: FastifyRequest, http: HttpExposure): Record<string, u
   return { ...query, ...body, ...params };
 }
 
-const clientGone = () => new CancelledError('The client closed the connection');
-
 /**
  * Caller, cancellation and deadline of one dispatch, with the request id as correlation id. The signal is made
  * only when the dispatch first needs one (most requests finish synchronously on SQLite and never do): one
  * AbortController, aborted with `CANCELLED` when the client goes away before the response is sent, or with
  * `TIMEOUT` at the deadline (one timer, cleared when the response closes).
  */
-function dispatchOptions(request: FastifyRequest, reply: FastifyReply, options: RouteOptions): DispatchOptions {
+function dispatchOptions(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: RouteOptions,
+): DispatchOptions & { signal: () => AbortSignal } {
   const caller = (request as AuthenticatedRequest)[callerKey];
   const response = reply.raw;
+  let made: AbortSignal | undefined;
   const signal = (): AbortSignal => {
+    made ??= makeSignal();
+    return made;
+  };
+  const makeSignal = (): AbortSignal => {
     const controller = new AbortController();
     if (response.destroyed && !response.writableFinished) {
       controller.abort(clientGone());
@@ -133,7 +143,7 @@ async function* ndjsonLines(
       next = await items.next();
     }
   } catch (error) {
-    const problem = problemOf(error, request.url, request.id);
+    const problem = problemFor(error, request.url, request.id);
     if (problem.status >= 500) request.log.error({ err: error }, 'stream failed');
     else request.log.info({ code: problem.code }, 'stream ended with a problem');
     yield `${JSON.stringify({ error: problem })}\n`;
@@ -184,8 +194,17 @@ export function mountRequests(
         url,
         onRequest,
         handler: async (request, reply) => {
-          const message = requestFromInput(description.message, rawInput(request, http)) as StreamRequest<unknown>;
-          const items = mediator.stream(message, dispatchOptions(request, reply, options))[Symbol.asyncIterator]();
+          const dispatch = dispatchOptions(request, reply, options);
+          const input = rawInput(request, http);
+          if (http.body === 'ndjson') {
+            // The deadline runs from now, and reaches a slice waiting for body bytes that never come.
+            input.body = Readable.from(
+              guardedBody(input.body as Readable, options.bodyIdleTimeout, dispatch.signal(), request, reply),
+              { objectMode: false },
+            );
+          }
+          const message = requestFromInput(description.message, input) as StreamRequest<unknown>;
+          const items = mediator.stream(message, dispatch)[Symbol.asyncIterator]();
           const first = await items.next();
           reply.code(status).type(`${ndjsonType}; charset=utf-8`);
           return reply.send(Readable.from(ndjsonLines(first, items, request)));
@@ -200,7 +219,13 @@ export function mountRequests(
       ...serializationOptions(app, description, status),
       handler: async (request, reply) => {
         const message = requestFromInput(description.message, rawInput(request, http)) as Request<unknown>;
-        const result = await mediator.send(message, dispatchOptions(request, reply, options));
+        const result = await sendWhileBusy(
+          mediator,
+          message,
+          dispatchOptions(request, reply, options),
+          reply,
+          options.requestTimeout,
+        );
         if (status === 204 || result === undefined) return reply.code(status === 200 ? 204 : status).send();
         if (status !== 200) reply.code(status);
         // A string or null goes out as JSON.stringify says, never through an output schema's serializer.

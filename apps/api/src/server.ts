@@ -1,13 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { appliedMigrations } from '@slicewise/db';
 import type { Host } from '@slicewise/host';
-import { isSlicewiseError } from '@slicewise/mediator';
-import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+  LogController,
+} from 'fastify';
 import { TokenStore } from './auth.js';
+import { defaultLimits, type HttpLimits } from './config.js';
+import type { ConnectionGuard } from './connection-guard.js';
 import { docsPage } from './docs-page.js';
 import { type OpenApiInfo, openApiDocument } from './openapi.js';
-import { type Problem, problemContentType, problemOf, rawProblemResponse, transportProblem } from './problem.js';
+import { HttpError, problemContentType, problemFor, transportProblem } from './problem.js';
+import { bodyIdleGuard } from './request-body.js';
 import { exposedRequests, mountRequests } from './routes.js';
+import { limitedServer, problemOptions } from './transport-limits.js';
 
 /** Options of {@link buildServer}. */
 export interface ServerOptions {
@@ -23,6 +32,34 @@ export interface ServerOptions {
   bodyLimit?: number;
   /** Title and version of the OpenAPI document. */
   info?: OpenApiInfo;
+  /** Connection and request limits; each one left out has its default ({@link defaultLimits}). */
+  limits?: Partial<HttpLimits>;
+}
+
+const drains = new WeakMap<FastifyInstance, () => Promise<void>>();
+
+/**
+ * Starts draining a server built by {@link buildServer}: from now on every request is answered 503 problem with
+ * `Connection: close` (and `/readyz` is not ready) while the requests already admitted finish; resolves when none
+ * is left in flight. The server keeps listening: close it afterwards.
+ */
+export function drain(app: FastifyInstance): Promise<void> {
+  const start = drains.get(app);
+  if (!start) throw new TypeError('drain() takes a server made by buildServer()');
+  return start();
+}
+
+/** Whether the rest of a request's body is still unread (then its connection cannot serve another request). */
+function bodyUnread(request: FastifyRequest): boolean {
+  const { headers } = request;
+  const hasBody = headers['transfer-encoding'] !== undefined || Number(headers['content-length'] ?? 0) > 0;
+  return hasBody && !request.raw.complete;
+}
+
+/** Sends a problem; a connection whose request body was not read to the end is closed after it. */
+function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: ReturnType<typeof problemFor>) {
+  if (bodyUnread(request)) reply.header('connection', 'close');
+  return reply.status(problem.status).type(problemContentType).send(problem);
 }
 
 /** An incoming `x-request-id` is kept when it is 1 to 128 of these characters; otherwise one is generated. */
@@ -56,6 +93,8 @@ export function unreadiness(host: Host): string | undefined {
  */
 export function buildServer(options: ServerOptions): FastifyInstance {
   const { host, tokens = new TokenStore(), requestTimeout = 10_000, bodyLimit = 1_048_576 } = options;
+  const limits: HttpLimits = { ...defaultLimits, ...options.limits };
+  let guard: ConnectionGuard | undefined;
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit,
@@ -63,12 +102,11 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     // Requests arriving while closing get our own 503 problem (below), not Fastify's plain JSON.
     return503OnClosing: false,
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
-    clientErrorHandler: (error: NodeJS.ErrnoException, socket) => {
-      if (error.code === 'ECONNRESET' || !socket.writable) {
-        socket.destroy();
-        return;
-      }
-      socket.end(rawProblemResponse(error).text);
+    ...problemOptions,
+    serverFactory: (handler) => {
+      const made = limitedServer(limits, handler);
+      guard = made.guard;
+      return made.server;
     },
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];
@@ -82,39 +120,49 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   let closing = false;
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
-    if (!closing) return done();
-    reply
-      .status(503)
-      .header('connection', 'close')
-      .type(problemContentType)
-      .send(transportProblem(503, 'The server is shutting down', request.url, request.id));
+    if (closing) {
+      reply.header('connection', 'close');
+      return sendProblem(request, reply, transportProblem(503, 'The server is shutting down', request.url, request.id));
+    }
+    if (request.headers.host === undefined && request.raw.httpVersion === '1.1') {
+      reply.header('connection', 'close');
+      return sendProblem(request, reply, transportProblem(400, 'The Host header is required', request.url, request.id));
+    }
+    done();
   });
-  // While closing, a connection that goes idle after its answer is closed at once instead of lingering for the
-  // keep-alive timeout (Fastify closes the connections already idle itself).
+  app.addHook('preParsing', bodyIdleGuard(limits.bodyIdleTimeout));
+  const startDrain = () => {
+    if (!closing) {
+      closing = true;
+      // A connection that goes idle after its answer is closed at once instead of lingering for the keep-alive
+      // timeout; the ones idle now are closed at once.
+      app.server.keepAliveTimeout = 1;
+      app.server.closeIdleConnections();
+    }
+    return guard?.idle() ?? Promise.resolve();
+  };
+  drains.set(app, startDrain);
   app.addHook('preClose', async () => {
-    closing = true;
-    app.server.keepAliveTimeout = 1;
+    startDrain();
   });
 
   app.setErrorHandler((error, request, reply) => {
-    const transport = (error as { statusCode?: number }).statusCode ?? 500;
-    const problem: Problem =
-      !isSlicewiseError(error) && transport < 500
-        ? transportProblem(transport, transportDetail(error, transport), request.url, request.id)
-        : problemOf(error, request.url, request.id);
-    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    const problem = problemFor(error, request.url, request.id);
+    if (problem.status >= 500 && !(error instanceof HttpError)) request.log.error({ err: error }, 'request failed');
     if (problem.status === 401) {
       const invalid = request.headers.authorization ? ', error="invalid_token"' : '';
       reply.header('www-authenticate', `Bearer realm="slicewise"${invalid}`);
     }
-    reply.status(problem.status).type(problemContentType).send(problem);
+    if (error instanceof HttpError && error.retryAfter !== undefined) reply.header('retry-after', error.retryAfter);
+    sendProblem(request, reply, problem);
   });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?', 1)[0];
-    reply
-      .status(404)
-      .type(problemContentType)
-      .send(transportProblem(404, `No route for ${request.method} ${path}`, request.url, request.id));
+    sendProblem(
+      request,
+      reply,
+      transportProblem(404, `No route for ${request.method} ${path}`, request.url, request.id),
+    );
   });
 
   // Every route's methods, to answer the others with 405 and an Allow header.
@@ -127,7 +175,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   });
 
   const requests = exposedRequests(host.mediator);
-  mountRequests(app, requests, host.mediator, { tokens, requestTimeout });
+  mountRequests(app, requests, host.mediator, { tokens, requestTimeout, bodyIdleTimeout: limits.bodyIdleTimeout });
 
   const document = openApiDocument(requests, options.info);
   app.get('/openapi.json', async () => document);
@@ -159,27 +207,15 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     app.route({
       method: others,
       url,
-      handler: async (request, reply) =>
-        reply
-          .status(405)
-          .header('allow', allow)
-          .type(problemContentType)
-          .send(
-            transportProblem(405, `${request.method} is not allowed here; allowed: ${allow}`, request.url, request.id),
-          ),
+      handler: async (request, reply) => {
+        const detail = `${request.method} is not allowed here; allowed: ${allow}`;
+        return sendProblem(
+          request,
+          reply.header('allow', allow),
+          transportProblem(405, detail, request.url, request.id),
+        );
+      },
     });
   }
   return app;
-}
-
-/** A client-safe detail for a transport failure: Fastify's own wording, without echoing the body. */
-function transportDetail(error: unknown, status: number): string {
-  const code = (error as { code?: string }).code;
-  if (status === 413) return 'The request body is too large';
-  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'Unsupported content type';
-  if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return 'The JSON body is empty';
-  if (error instanceof SyntaxError || code === 'FST_ERR_CTP_INVALID_JSON_BODY')
-    return 'The request body is not valid JSON';
-  const message = (error as Error).message ?? 'Bad request';
-  return message.length > 200 ? `${message.slice(0, 200)}…` : message;
 }

@@ -127,6 +127,26 @@ describe('graceful shutdown', () => {
     expect(output()).toContain('shutdown complete: database closed');
   });
 
+  it('answers requests arriving while it drains with 503 problem and Connection: close, not refused', async () => {
+    const { child, base, exited } = await start({ SHUTDOWN_TIMEOUT_MS: '8000' });
+    const slow = fetch(`${base}/fixtures/wait?ms=1500`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const late = await fetch(`${base}/accounts/1`);
+    const ready = await fetch(`${base}/readyz`);
+    const finished = await slow;
+
+    expect(late.status).toBe(503);
+    expect(late.headers.get('connection')).toBe('close');
+    expect(late.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await late.json()).toMatchObject({ code: 'UNAVAILABLE', detail: 'The server is shutting down' });
+    expect(ready.status).toBe(503);
+    expect(finished.status).toBe(200);
+    expect(await exited).toBe(0);
+  });
+
   it('closes connections still in flight after SHUTDOWN_TIMEOUT_MS, then exits', async () => {
     const { child, base, exited } = await start({ SHUTDOWN_TIMEOUT_MS: '200' });
     const stuck = fetch(`${base}/fixtures/wait?ms=20000`).then(

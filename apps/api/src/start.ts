@@ -3,7 +3,7 @@ import type { Slice } from '@slicewise/mediator';
 import type { FastifyInstance } from 'fastify';
 import { TokenStore } from './auth.js';
 import { type ApiConfig, readConfig } from './config.js';
-import { buildServer } from './server.js';
+import { buildServer, drain } from './server.js';
 
 /** Options of {@link startServer}. */
 export interface StartOptions {
@@ -23,8 +23,9 @@ export interface RunningServer {
   /** The address it listens on, e.g. `http://127.0.0.1:3000`. */
   readonly address: string;
   /**
-   * Stops accepting connections, lets in-flight requests finish for up to `SHUTDOWN_TIMEOUT_MS` (then closes
-   * their connections), and closes the database. Safe to call more than once.
+   * Drains (requests arriving meanwhile get 503 problem with `Connection: close`) while in-flight requests
+   * finish, for up to `SHUTDOWN_TIMEOUT_MS` (then closes their connections); then stops listening and closes the
+   * database. Safe to call more than once.
    */
   close(): Promise<void>;
 }
@@ -39,7 +40,14 @@ export async function startServer({
   handleSignals = true,
 }: StartOptions): Promise<RunningServer> {
   const config = readConfig(env);
-  const host = createHost({ slices, database: config.database });
+  // Start-up (migrations) may wait for another process's lock as long as SQLite's default; serving then waits
+  // only briefly in SQLite and retries without blocking the event loop (see routes.ts).
+  const host = createHost({
+    slices,
+    database: config.database,
+    databaseOptions: { synchronous: config.db.synchronous, busyTimeout: 5_000 },
+  });
+  host.db.raw.pragma(`busy_timeout = ${config.db.busyTimeout}`);
   const tokens = new TokenStore(config.tokens);
   const app = buildServer({
     host,
@@ -47,6 +55,7 @@ export async function startServer({
     logger: { level: config.logLevel },
     requestTimeout: config.requestTimeout,
     bodyLimit: config.bodyLimit,
+    limits: config.limits,
   });
   app.addHook('onClose', async () => host.close());
 
@@ -59,6 +68,7 @@ export async function startServer({
       }, config.shutdownTimeout);
       force.unref();
       try {
+        await drain(app); // new requests meanwhile: 503 problem with Connection: close
         await app.close();
       } finally {
         clearTimeout(force);
