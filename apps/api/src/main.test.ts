@@ -98,6 +98,14 @@ describe('slicewise-api', () => {
     expect(await (await fetch(`${base}/users/${bobId}`)).json()).toMatchObject({ name: 'Bob', active: false });
     expect((await fetch(`${base}/users/999`)).status).toBe(404);
     expect(await (await fetch(`${base}/user-stats`)).json()).toMatchObject({ total: 2, active: 1 });
+    // Two registrations and a deactivation went to the event log; user-stats, composed here, has handled them.
+    expect(await (await fetch(`${base}/readyz`)).json()).toEqual({
+      status: 'ready',
+      events: {
+        position: 3,
+        subscriptions: [{ name: '@slicewise/user-stats/count-users', position: 3, lag: 0, parked: 0 }],
+      },
+    });
     child.kill('SIGTERM');
   });
 

@@ -439,7 +439,13 @@ describe('health', () => {
     const ready = await fetch(`${base}/readyz`);
 
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready' });
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      events: {
+        position: 0,
+        subscriptions: [{ name: '@slicewise/user-stats/count-users', position: 0, lag: 0, parked: 0 }],
+      },
+    });
   });
 
   it('answers /readyz 503 when a migration is not recorded', async () => {

@@ -191,7 +191,13 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (request, reply) => {
     const reason = unreadiness(host);
-    if (reason === undefined) return { status: 'ready' };
+    if (reason === undefined) {
+      // The event log's subscriptions: a backlog is reported, never a reason to be unready (they catch up).
+      const subscriptions = host.events
+        .status()
+        .map(({ name, position, lag, parked }) => ({ name, position, lag, parked }));
+      return { status: 'ready', events: { position: host.events.position, subscriptions } };
+    }
     request.log.warn({ reason }, 'not ready');
     return reply
       .status(503)

@@ -264,7 +264,9 @@ describe('a stream request (people import)', () => {
 describe('help', () => {
   it('exists for every command, generated from its declaration', async () => {
     const root = await cli('--help');
-    const commands = [...root.stdout.matchAll(/^ {2}([a-z]+(?: [a-z-]+)?)(?= |$)/gm)].map((match) => match[1] as string);
+    const commands = [...root.stdout.matchAll(/^ {2}([a-z]+(?: [a-z-]+)?)(?= |$)/gm)].map(
+      (match) => match[1] as string,
+    );
 
     expect(commands).toEqual([
       'echo',
