@@ -253,3 +253,15 @@ describe('retention', () => {
     expect(host.db.query('SELECT max(position) AS p FROM _slicewise_events').first()).toEqual({ p: 4 });
   });
 });
+
+describe('a database closed under the log', () => {
+  it('stops driving instead of failing on its next poll', async () => {
+    const host = miniHost([notes()], new Database(':memory:'), { pollMs: 5 });
+    host.events.start();
+    host.db.close();
+
+    await new Promise((resolve) => setTimeout(resolve, 30)); // several polls: none may throw
+
+    await host.events.stop();
+  });
+});

@@ -261,6 +261,10 @@ export class EventLog implements EventSink {
   }
 
   #poll(): void {
+    if (!this.#db.raw.open) {
+      void this.stop(); // the database was closed under the log (by a host that shares it): nothing to drive
+      return;
+    }
     const version = this.#db.raw.pragma('data_version', { simple: true }) as number;
     const now = Date.now();
     if (version !== this.#dataVersion || now >= this.#dueAt) {
@@ -279,7 +283,7 @@ export class EventLog implements EventSink {
       this.#dueAt = Number.POSITIVE_INFINITY;
       let sliceStart = Date.now();
       let progressed = true;
-      while (progressed && !this.#stopping) {
+      while (progressed && !this.#stopping && this.#db.raw.open) {
         progressed = false;
         for (const runner of this.#runners.values()) {
           const result = await this.#stepSafely(runner);
