@@ -124,6 +124,13 @@ function openReadOnly(file: string, options: DatabaseOptions | undefined): Datab
   }
 }
 
+/**
+ * A CLI process runs one command and exits: it does not drive subscriptions in the background (a command's effect
+ * is then exactly what it did). Queries answered from a read model catch up themselves (`users stats`), and
+ * `slicewise events catch-up` drives every subscription on request; other events wait in the log.
+ */
+const cliEvents = { drive: false } as const;
+
 /** What {@link openHost} takes. */
 export interface OpenHostOptions {
   readonly slices: readonly Slice[];
@@ -149,7 +156,7 @@ export function openHost({ slices, file, access, databaseOptions }: OpenHostOpti
       try {
         pending = pendingMigrations(db, slices);
         if (pending.length === 0) {
-          const host = createHost({ slices, database: db });
+          const host = createHost({ slices, database: db, events: cliEvents });
           return { ...host, close: () => db.close() };
         }
       } catch (error) {
@@ -171,7 +178,7 @@ export function openHost({ slices, file, access, databaseOptions }: OpenHostOpti
     }
   }
   try {
-    return createHost({ slices, database: file, ...(databaseOptions && { databaseOptions }) });
+    return createHost({ slices, database: file, events: cliEvents, ...(databaseOptions && { databaseOptions }) });
   } catch (error) {
     // A name too long, a special file, a file that is not a database: SQLite's own words, with the path, as the
     // caller's mistake.

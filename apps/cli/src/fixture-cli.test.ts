@@ -293,7 +293,7 @@ describe('help', () => {
     expect(add.stdout).toContain('--admin          grant admin rights (boolean, default: false)');
     const list = await cli('people', 'list', '--help');
     expect(list.stdout).toContain('--limit <N>  at most N people (integer, default: 50)');
-  });
+  }, 90_000); // one CLI process per command, all at once: slow beside a whole test run on 2 cores
 
   it('lists a group of commands, and exits 2 listing it when no command of the group is given', async () => {
     const help = await cli('people', '--help');

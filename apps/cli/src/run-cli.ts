@@ -144,7 +144,7 @@ export async function runCli(argv: readonly string[], options: RunCliOptions): P
         },
         async describeAll() {
           const all = loaded.complete ? loaded : await loadEntries(registry, registry);
-          const memory = createHost({ slices: all.slices });
+          const memory = createHost({ slices: all.slices, events: { drive: false } });
           hosts.push(memory);
           return { mediator: memory.mediator };
         },
@@ -171,7 +171,7 @@ export async function runCli(argv: readonly string[], options: RunCliOptions): P
 
     // Help, groups and unknown words: compose the slices concerned on an in-memory database.
     const loaded = await loadEntries(registry, entries);
-    const memory = createHost({ slices: loaded.slices });
+    const memory = createHost({ slices: loaded.slices, events: { drive: false } });
     hosts.push(memory);
     const commands = [...requestCommands(memory.mediator), ...hostCommands];
     if (words.length === 0) {

@@ -43,10 +43,7 @@ export interface Host {
   readonly events: EventLog;
   /** The slices' migrations applied while starting, as `slice/migration` (the event log's own are not listed). */
   readonly applied: readonly string[];
-  /**
-   * Stops driving subscriptions (after bringing this process's exactly-once ones up to date, for at most 250 ms)
-   * and closes the database when the host opened it.
-   */
+  /** Stops driving subscriptions and closes the database when the host opened it. */
   close(): void;
 }
 
@@ -98,10 +95,8 @@ export function createHost(options: HostOptions): Host {
     }
     if (drive) events.start();
     const close = () => {
-      void events.stop();
-      if (!ownsDatabase || !db.raw.open) return;
-      if (drive && !db.raw.readonly) events.catchUp(undefined, 250);
-      db.close();
+      void events.stop(); // events still pending wait in the log for the next process composing their subscriber
+      if (ownsDatabase) db.close();
     };
     return { mediator, db, events, applied, close };
   } catch (error) {

@@ -13,11 +13,24 @@ describe('two processes on one file, both composing user-stats', () => {
     expect(cli(db, 'db', 'migrate').status).toBe(0);
     const api = await startApi(db);
     try {
-      // The API registers users one by one while the CLI seeds thousands in batches; both processes compose
-      // user-stats (the API all slices, `db seed` every slice) and drive its subscription as they write.
+      // The API registers users one by one (and drives user-stats as it writes) while one CLI process seeds
+      // thousands in batches and others answer `users stats`, each catching the subscription up as it goes: two
+      // processes driving one subscription under concurrent writes.
       const seed = startCli(db, 'db', 'seed', '--count', '20000');
       seed.stdout?.resume();
       seed.stderr?.resume();
+      let readers = 0;
+      const reader = async () => {
+        while (seed.exitCode === null) {
+          const stats = startCli(db, 'users', 'stats', '--json');
+          stats.stdout?.resume();
+          stats.stderr?.resume();
+          await exitOf(stats);
+          expect(stats.exitCode).toBe(0);
+          readers++;
+        }
+      };
+      const reading = reader();
       let registered = 0;
       const worker = async (n: number) => {
         for (let i = 0; i < 60; i++) {
@@ -28,7 +41,9 @@ describe('two processes on one file, both composing user-stats', () => {
       };
       await Promise.all(Array.from({ length: 4 }, (_, n) => worker(n)));
       await exitOf(seed);
+      await reading;
       expect(seed.exitCode).toBe(0);
+      expect(readers).toBeGreaterThan(0);
       expect(registered).toBe(240);
 
       const stats = await (await fetch(`${api.url}/user-stats`)).json();
