@@ -6,6 +6,7 @@ import type { ComposedSubscription, DispatchContext, EventSink, Notification } f
 import { EventDecoder, encodeEvent } from './codec.js';
 import { isBusy, type StepResult, SubscriptionRunner } from './runner.js';
 import { EventStore, type ParkedRow } from './store.js';
+import { activeTraceparent, detached } from './tracing.js';
 
 /** How an {@link EventLog} drives its subscriptions. Every field has a default. */
 export interface EventLogOptions {
@@ -90,9 +91,12 @@ export class EventLog implements EventSink {
     };
   }
 
-  /** Appends a durable event, in the open transaction if there is one; wakes this process's subscriptions. */
+  /**
+   * Appends a durable event, in the open transaction if there is one, with the trace context of the active span
+   * (the publish span) when tracing; wakes this process's subscriptions.
+   */
   append(event: Notification, context: DispatchContext): void {
-    this.#store.append(encodeEvent(event), Date.now(), context.correlationId);
+    this.#store.append(encodeEvent(event), Date.now(), context.correlationId, undefined, activeTraceparent());
     this.#wake();
   }
 
@@ -254,10 +258,12 @@ export class EventLog implements EventSink {
   #wake(): void {
     if (!this.#running || this.#scheduled || this.#runners.size === 0) return;
     this.#scheduled = true;
-    setImmediate(() => {
-      this.#scheduled = false;
-      if (this.#running) void this.drain();
-    });
+    setImmediate(
+      detached(() => {
+        this.#scheduled = false;
+        if (this.#running) void this.drain();
+      }),
+    );
   }
 
   #poll(): void {
