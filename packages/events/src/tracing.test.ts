@@ -135,6 +135,7 @@ describe('tracing across the event log', () => {
     const exporter = registerTracing();
     const host = miniHost([notes()]);
     host.events.start();
+    await new Promise((resolve) => setImmediate(resolve)); // start()'s own drain: the append below wakes the next
 
     await writeNote(host, 1);
     for (let tries = 0; tries < 200 && named(exporter, 'process notes/count').length === 0; tries++) {
@@ -149,17 +150,24 @@ describe('tracing across the event log', () => {
     expect(processed?.spanContext().traceId).not.toBe(published?.spanContext().traceId);
   });
 
-  it('handles an event whose stored trace context is malformed, without a link', () => {
+  it('handles events whose stored trace context is malformed or invalid, without links', () => {
     const exporter = registerTracing();
     const host = miniHost([notes()]);
-    host.db.execute(
-      "INSERT INTO _slicewise_events (type, version, payload, occurred_at, traceparent) VALUES ('test/NoteWritten', 1, ?, ?, ?)",
-      ['{"id":1,"text":"one"}', Date.now(), '00-not-a-trace-01'],
-    );
+    const invalid = `00-${'0'.repeat(32)}-${'0'.repeat(16)}-01`;
+    for (const [id, traceparent] of [
+      [1, '00-not-a-trace-01'],
+      [2, invalid],
+    ] as const) {
+      host.db.execute(
+        "INSERT INTO _slicewise_events (type, version, payload, occurred_at, traceparent) VALUES ('test/NoteWritten', 1, ?, ?, ?)",
+        [JSON.stringify({ id, text: `note ${id}` }), Date.now(), traceparent],
+      );
+    }
 
     expect(host.events.catchUp()).toBe(0);
 
     const [processed] = named(exporter, 'process notes/count');
+    expect(processed?.attributes['messaging.batch.message_count']).toBe(2);
     expect(processed?.links).toEqual([]);
     expect(processed?.status.code).toBe(SpanStatusCode.UNSET);
   });
