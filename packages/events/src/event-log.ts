@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import type { Tracer } from '@opentelemetry/api';
 import type { Database } from '@slicewise/db';
 import { ConflictError, NotFoundError } from '@slicewise/errors';
 import type { ComposedSubscription, DispatchContext, EventSink, Notification } from '@slicewise/mediator';
 import { EventDecoder, encodeEvent } from './codec.js';
 import { isBusy, type StepResult, SubscriptionRunner } from './runner.js';
 import { EventStore, type ParkedRow } from './store.js';
-import { activeTraceparent, detached } from './tracing.js';
+import { EventTracing } from './tracing.js';
 
 /** How an {@link EventLog} drives its subscriptions. Every field has a default. */
 export interface EventLogOptions {
@@ -22,6 +23,11 @@ export interface EventLogOptions {
   retentionDays?: number | false;
   /** Told of every failed delivery attempt (the host logs them). Default: nothing. */
   onFailure?: (error: unknown, info: { subscription: string; position: number; parked: boolean }) => void;
+  /**
+   * The OpenTelemetry tracer for `process <subscription>` spans, or `false` for none (events then store no trace
+   * context). Default: the global one while a tracer provider is registered (else no tracing, at no cost).
+   */
+  tracer?: Tracer | false;
 }
 
 /** Where one subscription stands, for `events status` and readiness checks. */
@@ -64,7 +70,8 @@ export class EventLog implements EventSink {
   readonly #store: EventStore;
   readonly #decoder = new EventDecoder();
   readonly #runners = new Map<string, SubscriptionRunner>();
-  readonly #options: Required<Omit<EventLogOptions, 'onFailure'>> & Pick<EventLogOptions, 'onFailure'>;
+  readonly #options: Required<Omit<EventLogOptions, 'onFailure' | 'tracer'>> & Pick<EventLogOptions, 'onFailure'>;
+  readonly #tracing: EventTracing;
   readonly #owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   #timer: NodeJS.Timeout | undefined;
   #scheduled = false;
@@ -89,6 +96,7 @@ export class EventLog implements EventSink {
       retentionDays: options.retentionDays ?? 7,
       onFailure: options.onFailure,
     };
+    this.#tracing = new EventTracing(options.tracer);
   }
 
   /**
@@ -96,7 +104,13 @@ export class EventLog implements EventSink {
    * (the publish span) when tracing; wakes this process's subscriptions.
    */
   append(event: Notification, context: DispatchContext): void {
-    this.#store.append(encodeEvent(event), Date.now(), context.correlationId, undefined, activeTraceparent());
+    this.#store.append(
+      encodeEvent(event),
+      Date.now(),
+      context.correlationId,
+      undefined,
+      this.#tracing.activeTraceparent(),
+    );
     this.#wake();
   }
 
@@ -113,6 +127,7 @@ export class EventLog implements EventSink {
       backoff: this.#options.backoff,
       owner: this.#owner,
       leaseMs: this.#options.leaseMs,
+      tracing: this.#tracing,
       report: (error: unknown, info: { subscription: string; position: number; parked: boolean }) =>
         this.#options.onFailure?.(error, info),
     };
@@ -259,7 +274,7 @@ export class EventLog implements EventSink {
     if (!this.#running || this.#scheduled || this.#runners.size === 0) return;
     this.#scheduled = true;
     setImmediate(
-      detached(() => {
+      this.#tracing.detached(() => {
         this.#scheduled = false;
         if (this.#running) void this.drain();
       }),

@@ -3,7 +3,7 @@ import { InternalError } from '@slicewise/errors';
 import type { ComposedSubscription, Delivery } from '@slicewise/mediator';
 import type { EventDecoder } from './codec.js';
 import type { EventRow, EventStore, SubscriptionRow } from './store.js';
-import { traceBatch } from './tracing.js';
+import type { EventTracing } from './tracing.js';
 
 /** What one step of a subscription did. `wait` carries when a retry is due (ms since the epoch). */
 export type StepResult = 'handled' | 'failed' | 'idle' | 'busy' | 'leased' | { wait: number };
@@ -18,6 +18,8 @@ export interface RunnerEnvironment {
   /** This process's lease owner id. */
   readonly owner: string;
   readonly leaseMs: number;
+  /** Runs each batch in its `process` span when tracing. */
+  readonly tracing: EventTracing;
   /** Told of every failed attempt (and whether the event was parked). */
   readonly report: (error: unknown, info: { subscription: string; position: number; parked: boolean }) => void;
 }
@@ -142,12 +144,14 @@ export class SubscriptionRunner {
 
   /** Hands the events to an at-least-once handler, in the batch's `process` span when tracing. */
   #handle(events: readonly EventRow[]): unknown {
-    return traceBatch(this.subscription, events, () => this.subscription.handler.handle(this.#deliveries(events)));
+    return this.#env.tracing.traceBatch(this.subscription, events, () =>
+      this.subscription.handler.handle(this.#deliveries(events)),
+    );
   }
 
   /** Hands the events to an exactly-once handler, which must finish synchronously (its span records it if not). */
   #handleSync(events: readonly EventRow[]): void {
-    traceBatch(this.subscription, events, () => {
+    this.#env.tracing.traceBatch(this.subscription, events, () => {
       const result = this.subscription.handler.handle(this.#deliveries(events));
       if (isThenable(result)) {
         Promise.resolve(result).catch(() => {});

@@ -187,4 +187,31 @@ describe('tracing across the event log', () => {
     expect(exporter.getFinishedSpans().map((span) => span.name)).toEqual(['outer']);
     expect(host.db.query('SELECT note FROM note_counts').all()).toEqual([{ note: 1 }]);
   });
+
+  it('uses the tracer it is given, without a registered provider: links to the span active when publishing', async () => {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    const exporter = new InMemorySpanExporter();
+    const tracer = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }).getTracer('test');
+    const host = miniHost([notes()], undefined, { tracer });
+    const outer = tracer.startSpan('outer');
+
+    await context.with(trace.setSpan(context.active(), outer), () => writeNote(host, 1));
+    outer.end();
+    host.events.catchUp();
+
+    const [processed] = named(exporter, 'process notes/count');
+    expect(processed?.links.map((link) => link.context.spanId)).toEqual([outer.spanContext().spanId]);
+  });
+
+  it('neither stores trace context nor starts spans when given tracer: false, though a provider is registered', async () => {
+    const exporter = registerTracing();
+    const host = miniHost([notes()], undefined, { tracer: false });
+
+    await writeNote(host, 1);
+    host.events.catchUp();
+
+    expect(storedTraceparents(host)).toEqual([null]);
+    expect(exporter.getFinishedSpans().map((span) => span.name)).toEqual(['publish NoteWritten']);
+    expect(host.db.query('SELECT note FROM note_counts').all()).toEqual([{ note: 1 }]);
+  });
 });
