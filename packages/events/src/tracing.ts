@@ -4,7 +4,7 @@ import type { Link, Span, Tracer } from '@opentelemetry/api';
 import type { ComposedSubscription } from '@slicewise/mediator';
 
 /** The instrumentation scope name of the spans the event log starts. */
-export const tracerName = '@slicewise/events';
+const tracerName = '@slicewise/events';
 
 /** Where `@opentelemetry/api` 1.x keeps what was registered globally (a tracer provider under `trace`). */
 const otelGlobal = Symbol.for('opentelemetry.js.api.1');
@@ -24,7 +24,7 @@ function otel(): typeof OtelApi {
 const traceparentPattern = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 
 /** The link to the span a stored `traceparent` names, or `undefined` when it is missing, malformed or invalid. */
-export function linkTo(traceparent: string | null): Link | undefined {
+function linkTo(traceparent: string | null): Link | undefined {
   const match = traceparent === null ? null : traceparentPattern.exec(traceparent);
   if (!match) return undefined;
   const [, traceId = '', spanId = '', flags = '00'] = match;
@@ -34,8 +34,8 @@ export function linkTo(traceparent: string | null): Link | undefined {
 
 /**
  * The tracing of one event log. With the default option it traces while a tracer provider is registered globally and
- * costs one property read (no allocation) per append or batch otherwise; with a tracer it always uses that one
- * (the host's `tracer` option); with `false` it never traces.
+ * costs one property read (no allocation) per append or batch otherwise; given a tracer it always traces with that
+ * one; given `false` it never traces.
  */
 export class EventTracing {
   readonly #option: Tracer | false | undefined;
