@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import type { Tracer } from '@opentelemetry/api';
 import type { Database } from '@slicewise/db';
 import { ConflictError, NotFoundError } from '@slicewise/errors';
 import type { ComposedSubscription, DispatchContext, EventSink, Notification } from '@slicewise/mediator';
 import { EventDecoder, encodeEvent } from './codec.js';
 import { isBusy, type StepResult, SubscriptionRunner } from './runner.js';
 import { EventStore, type ParkedRow } from './store.js';
+import { EventTracing } from './tracing.js';
 
 /** How an {@link EventLog} drives its subscriptions. Every field has a default. */
 export interface EventLogOptions {
@@ -21,6 +23,11 @@ export interface EventLogOptions {
   retentionDays?: number | false;
   /** Told of every failed delivery attempt (the host logs them). Default: nothing. */
   onFailure?: (error: unknown, info: { subscription: string; position: number; parked: boolean }) => void;
+  /**
+   * The OpenTelemetry tracer for `process <subscription>` spans, or `false` for none (events then store no trace
+   * context). Default: the global one while a tracer provider is registered (else no tracing, at no cost).
+   */
+  tracer?: Tracer | false;
 }
 
 /** Where one subscription stands, for `events status` and readiness checks. */
@@ -63,7 +70,8 @@ export class EventLog implements EventSink {
   readonly #store: EventStore;
   readonly #decoder = new EventDecoder();
   readonly #runners = new Map<string, SubscriptionRunner>();
-  readonly #options: Required<Omit<EventLogOptions, 'onFailure'>> & Pick<EventLogOptions, 'onFailure'>;
+  readonly #options: Required<Omit<EventLogOptions, 'onFailure' | 'tracer'>> & Pick<EventLogOptions, 'onFailure'>;
+  readonly #tracing: EventTracing;
   readonly #owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   #timer: NodeJS.Timeout | undefined;
   #scheduled = false;
@@ -88,11 +96,21 @@ export class EventLog implements EventSink {
       retentionDays: options.retentionDays ?? 7,
       onFailure: options.onFailure,
     };
+    this.#tracing = new EventTracing(options.tracer);
   }
 
-  /** Appends a durable event, in the open transaction if there is one; wakes this process's subscriptions. */
+  /**
+   * Appends a durable event, in the open transaction if there is one, with the trace context of the active span
+   * (the publish span) when tracing; wakes this process's subscriptions.
+   */
   append(event: Notification, context: DispatchContext): void {
-    this.#store.append(encodeEvent(event), Date.now(), context.correlationId);
+    this.#store.append(
+      encodeEvent(event),
+      Date.now(),
+      context.correlationId,
+      undefined,
+      this.#tracing.activeTraceparent(),
+    );
     this.#wake();
   }
 
@@ -109,6 +127,7 @@ export class EventLog implements EventSink {
       backoff: this.#options.backoff,
       owner: this.#owner,
       leaseMs: this.#options.leaseMs,
+      tracing: this.#tracing,
       report: (error: unknown, info: { subscription: string; position: number; parked: boolean }) =>
         this.#options.onFailure?.(error, info),
     };
@@ -254,10 +273,12 @@ export class EventLog implements EventSink {
   #wake(): void {
     if (!this.#running || this.#scheduled || this.#runners.size === 0) return;
     this.#scheduled = true;
-    setImmediate(() => {
-      this.#scheduled = false;
-      if (this.#running) void this.drain();
-    });
+    setImmediate(
+      this.#tracing.detached(() => {
+        this.#scheduled = false;
+        if (this.#running) void this.drain();
+      }),
+    );
   }
 
   #poll(): void {

@@ -3,6 +3,7 @@ import { InternalError } from '@slicewise/errors';
 import type { ComposedSubscription, Delivery } from '@slicewise/mediator';
 import type { EventDecoder } from './codec.js';
 import type { EventRow, EventStore, SubscriptionRow } from './store.js';
+import type { EventTracing } from './tracing.js';
 
 /** What one step of a subscription did. `wait` carries when a retry is due (ms since the epoch). */
 export type StepResult = 'handled' | 'failed' | 'idle' | 'busy' | 'leased' | { wait: number };
@@ -17,6 +18,8 @@ export interface RunnerEnvironment {
   /** This process's lease owner id. */
   readonly owner: string;
   readonly leaseMs: number;
+  /** Runs each batch in its `process` span when tracing. */
+  readonly tracing: EventTracing;
   /** Told of every failed attempt (and whether the event was parked). */
   readonly report: (error: unknown, info: { subscription: string; position: number; parked: boolean }) => void;
 }
@@ -58,15 +61,14 @@ export class SubscriptionRunner {
   /** Re-delivers one parked event, alone; removes it from the parked list once handled. */
   async redeliver(parkedId: number, event: EventRow): Promise<void> {
     const { db, store } = this.#env;
-    const deliveries = [this.#deliver(event)];
     if (this.subscription.delivery === 'exactly-once') {
       db.atomic(() => {
-        this.#handleSync(deliveries);
+        this.#handleSync([event]);
         store.unpark(parkedId);
       });
       return;
     }
-    await this.subscription.handler.handle(deliveries);
+    await this.#handle([event]);
     db.atomic(() => store.unpark(parkedId));
   }
 
@@ -78,7 +80,7 @@ export class SubscriptionRunner {
       if (!Array.isArray(claimed)) return claimed;
       const [row, events] = claimed;
       try {
-        db.atomic(() => this.#handleSync(events.map((event) => this.#deliver(event))));
+        db.atomic(() => this.#handleSync(events));
       } catch (error) {
         this.#fail(row, events, error, now);
         return 'failed';
@@ -99,7 +101,7 @@ export class SubscriptionRunner {
     if (!Array.isArray(claimed)) return claimed;
     const [row, events] = claimed;
     try {
-      await this.subscription.handler.handle(events.map((event) => this.#deliver(event)));
+      await this.#handle(events);
     } catch (error) {
       db.atomic(() => {
         if (store.subscription(name)?.lease_owner === owner) this.#fail(row, events, error, Date.now());
@@ -140,15 +142,25 @@ export class SubscriptionRunner {
     return row.isolate_until !== null && last < row.isolate_until ? row.isolate_until : null;
   }
 
-  #handleSync(deliveries: readonly Delivery[]): void {
-    const result = this.subscription.handler.handle(deliveries);
-    if (isThenable(result)) {
-      Promise.resolve(result).catch(() => {});
-      throw new InternalError(
-        `The handler of exactly-once subscription ${this.subscription.name} returned a promise: make it synchronous ` +
-          "(its effect commits with the checkpoint), or declare delivery: 'at-least-once'",
-      );
-    }
+  /** Hands the events to an at-least-once handler, in the batch's `process` span when tracing. */
+  #handle(events: readonly EventRow[]): unknown {
+    return this.#env.tracing.traceBatch(this.subscription, events, () =>
+      this.subscription.handler.handle(this.#deliveries(events)),
+    );
+  }
+
+  /** Hands the events to an exactly-once handler, which must finish synchronously (its span records it if not). */
+  #handleSync(events: readonly EventRow[]): void {
+    this.#env.tracing.traceBatch(this.subscription, events, () => {
+      const result = this.subscription.handler.handle(this.#deliveries(events));
+      if (isThenable(result)) {
+        Promise.resolve(result).catch(() => {});
+        throw new InternalError(
+          `The handler of exactly-once subscription ${this.subscription.name} returned a promise: make it synchronous ` +
+            "(its effect commits with the checkpoint), or declare delivery: 'at-least-once'",
+        );
+      }
+    });
   }
 
   /** Records a failure: a batch is retried one event at a time; one event waits with backoff, then is parked. */
@@ -171,6 +183,11 @@ export class SubscriptionRunner {
     }
     store.failed(name, attempts, now + backoff(attempts), row.isolate_until, message);
     report(error, { subscription: name, position: first.position, parked: false });
+  }
+
+  /** The deliveries of the events, decoded (a failure to decode one fails the batch). */
+  #deliveries(events: readonly EventRow[]): Delivery[] {
+    return events.map((event) => this.#deliver(event));
   }
 
   #deliver(event: EventRow): Delivery {

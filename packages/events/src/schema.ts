@@ -15,6 +15,8 @@ export const tables = {
  * - events: the log. `position` is the rowid: appends go to the end of the B-tree, and pruning never deletes the
  *   newest event, so a position is never reused. `occurred_at` is milliseconds since the epoch. `source_id` is the
  *   global id of an event that came from another log (a broker's inbox); NULL for events appended here.
+ *   `traceparent` is the W3C trace context of the span that published the event (NULL when not tracing), so the
+ *   span that handles it links to it.
  * - subscriptions: one checkpoint per durable subscription, with its event types (so any process can report its
  *   lag), its retry state (a failed batch is retried one event at a time up to `isolate_until`, so only the
  *   failing event waits and is parked) and, for at-least-once subscriptions, a lease.
@@ -33,7 +35,8 @@ export const eventLogMigrations: readonly Migration[] = [
         payload TEXT NOT NULL,
         occurred_at INTEGER NOT NULL,
         correlation_id TEXT,
-        source_id TEXT
+        source_id TEXT,
+        traceparent TEXT
       );
       CREATE TABLE ${tables.subscriptions} (
         name TEXT PRIMARY KEY,

@@ -4,6 +4,9 @@ import { tables } from './schema.js';
 
 const { events, subscriptions, parked, meta } = tables;
 
+/** The columns of an {@link EventRow}. */
+const eventColumns = 'position, type, version, payload, occurred_at, correlation_id, source_id, traceparent';
+
 /** A subscription's row: its checkpoint and retry state. */
 export interface SubscriptionRow {
   readonly name: string;
@@ -23,6 +26,8 @@ export interface EventRow extends StoredEvent {
   readonly occurred_at: number;
   readonly correlation_id: string | null;
   readonly source_id: string | null;
+  /** The W3C `traceparent` of the span that published it, when tracing. */
+  readonly traceparent: string | null;
 }
 
 /** The event log's SQL, in one place; every statement is prepared once by the database's cache. */
@@ -41,12 +46,30 @@ export class EventStore {
     return this.#logId;
   }
 
-  /** Appends an event; `occurredAt` in milliseconds since the epoch. Returns its position. */
-  append(event: EncodedEvent, occurredAt: number, correlationId: string | undefined, sourceId?: string): number {
-    const sql = `INSERT INTO ${events} (type, version, payload, occurred_at, correlation_id, source_id) VALUES (?, ?, ?, ?, ?, ?)`;
+  /**
+   * Appends an event; `occurredAt` in milliseconds since the epoch, `traceparent` the W3C trace context of the span
+   * that published it. Returns its position.
+   */
+  append(
+    event: EncodedEvent,
+    occurredAt: number,
+    correlationId: string | undefined,
+    sourceId?: string,
+    traceparent?: string | null,
+  ): number {
+    const sql = `INSERT INTO ${events} (type, version, payload, occurred_at, correlation_id, source_id, traceparent)
+                 VALUES (?, ?, ?, ?, ?, ?, ?)`;
     const result = this.#db
       .prepare(sql)
-      .run(event.type, event.version, event.payload, occurredAt, correlationId ?? null, sourceId ?? null);
+      .run(
+        event.type,
+        event.version,
+        event.payload,
+        occurredAt,
+        correlationId ?? null,
+        sourceId ?? null,
+        traceparent ?? null,
+      );
     return Number(result.lastInsertRowid);
   }
 
@@ -77,7 +100,7 @@ export class EventStore {
   eventsAfter(position: number, types: readonly string[], limit: number): EventRow[] {
     let sql = this.#eventsAfter.get(types.join('\0'));
     if (sql === undefined) {
-      sql = `SELECT position, type, version, payload, occurred_at, correlation_id, source_id FROM ${events}
+      sql = `SELECT ${eventColumns} FROM ${events}
              WHERE position > ? AND type IN (${types.map(() => '?').join(', ')}) ORDER BY position LIMIT ?`;
       this.#eventsAfter.set(types.join('\0'), sql);
     }
@@ -85,11 +108,9 @@ export class EventStore {
   }
 
   eventAt(position: number): EventRow | undefined {
-    return this.#db
-      .prepare(
-        `SELECT position, type, version, payload, occurred_at, correlation_id, source_id FROM ${events} WHERE position = ?`,
-      )
-      .get(position) as EventRow | undefined;
+    return this.#db.prepare(`SELECT ${eventColumns} FROM ${events} WHERE position = ?`).get(position) as
+      | EventRow
+      | undefined;
   }
 
   /** How many events of the subscription's recorded types are after its checkpoint. */
