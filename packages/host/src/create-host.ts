@@ -68,7 +68,7 @@ export function createHost(options: HostOptions): Host {
     const container = new ContainerInstance(`slicewise-host-${++hostCount}`);
     container.set({ id: Database, value: db });
     const { drive = true, ...logOptions } = options.events ?? {};
-    const events = new EventLog(db, logOptions);
+    const events = new EventLog(db, { ...(options.tracer !== undefined && { tracer: options.tracer }), ...logOptions });
     container.set({ id: EventLog, value: events });
     const mediator = createMediator({
       slices: options.slices,
