@@ -22,7 +22,7 @@ export const userStats = defineSlice({
     // Its first migration seeds the tables from `users`, so the subscription starts at the log's end then.
     subscribe([UserRegistered, UsersRegistered, UserDeactivated], CountUsers, {
       name: countUsersSubscription,
-      batch: 1000,
+      batch: 50,
       from: 'end',
     }),
   ],
