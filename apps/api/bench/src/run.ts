@@ -15,6 +15,7 @@ import 'reflect-metadata';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type ClientRequest, get } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prepareDatabase } from './database.js';
@@ -89,14 +90,42 @@ async function measureRoute(route: Route, started: readonly Started[]): Promise<
   }
 }
 
-/** The user-stats subscription's lag as `/readyz` reports it. */
+/** GETs `url` as JSON on a connection of its own (a pooled one may have been closed by the server's keep-alive timeout). */
+function getJson(url: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    get(url, { agent: false, timeout: 10_000 }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      response.on('end', () => {
+        try {
+          resolve(JSON.parse(text));
+        } catch (error) {
+          reject(error);
+        }
+      });
+    })
+      .on('timeout', function (this: ClientRequest) {
+        this.destroy(new Error('timed out'));
+      })
+      .on('error', reject);
+  });
+}
+
+/** The user-stats subscription's lag as `/readyz` reports it (a failure to ask is reported, not thrown). */
 async function statsLag(url: string): Promise<string> {
-  const ready = (await (await fetch(`${url}/readyz`)).json()) as {
-    events?: { position: number; subscriptions: { name: string; lag: number; parked: number }[] };
-  };
-  const subscription = ready.events?.subscriptions.find(({ name }) => name.startsWith('@slicewise/user-stats/'));
-  if (!subscription) return 'no user-stats subscription reported';
-  return `log position ${ready.events?.position}, lag ${subscription.lag} events, ${subscription.parked} parked`;
+  try {
+    const ready = (await getJson(`${url}/readyz`)) as {
+      events?: { position: number; subscriptions: { name: string; lag: number; parked: number }[] };
+    };
+    const subscription = ready.events?.subscriptions.find(({ name }) => name.startsWith('@slicewise/user-stats/'));
+    if (!subscription) return 'no user-stats subscription reported';
+    return `log position ${ready.events?.position}, lag ${subscription.lag} events, ${subscription.parked} parked`;
+  } catch (error) {
+    return `not known (/readyz failed: ${(error as Error).message})`;
+  }
 }
 
 async function startAll(list: readonly Server[], database: (server: Server) => string, env = {}): Promise<Started[]> {
