@@ -1,9 +1,11 @@
 /**
- * The baseline: the same two routes written by hand with Fastify and better-sqlite3, the way a careful team
- * would (prepared statements, Fastify JSON schemas validating the query string and path).
+ * The baseline: the same routes written by hand with Fastify and better-sqlite3, the way a careful team would
+ * (prepared statements, Fastify JSON schemas validating the query string and path). `POST /users` is in
+ * `fastify-register.ts`.
  */
 import Database from 'better-sqlite3';
 import Fastify from 'fastify';
+import { registerUserRoute } from './fastify-register.js';
 
 const db = new Database(process.env.SLICEWISE_DB as string);
 db.pragma('journal_mode = WAL');
@@ -54,6 +56,8 @@ app.get<{ Params: { id: number } }>(
     return toDto(row);
   },
 );
+
+registerUserRoute(app, db, process.env.BENCH_TOKEN);
 
 app.listen({ host: '127.0.0.1', port: Number(process.env.PORT ?? 0) }).then((address) => {
   process.stdout.write(`listening at ${address}\n`);
