@@ -265,3 +265,17 @@ describe('a database closed under the log', () => {
     await host.events.stop();
   });
 });
+
+describe('batch size', () => {
+  it('hands over fewer events than the batch when their payloads pass maxBatchBytes, at least one', () => {
+    const host = miniHost([notes({ batch: 10 })], new Database(':memory:'), { maxBatchBytes: 100 });
+    for (let id = 1; id <= 4; id++) writeNote(host, id, 'x'.repeat(id === 3 ? 500 : 30));
+    const handler = host.container.get(CountNotes);
+
+    host.events.catchUp();
+
+    // payloads are ~45 characters, note 3 ~515: two fit in 100, then note 3 alone, then note 4
+    expect(handler.batches).toEqual([2, 1, 1]);
+    expect(counted(host.db)).toEqual([1, 2, 3, 4]);
+  });
+});

@@ -19,6 +19,11 @@ export interface EventLogOptions {
   backoff?: (attempts: number) => number;
   /** How long an at-least-once subscription's batch is reserved for this process, in ms. Default 30000. */
   leaseMs?: number;
+  /**
+   * Most payload characters one subscription step decodes and hands over, whatever its `batch`: a step runs on the
+   * event loop, so this bounds how long it holds it. Default 262144 (256 Ki: about three 1,000-user bulk events).
+   */
+  maxBatchBytes?: number;
   /** Days an event is kept once every subscription has passed it; `false` keeps every event. Default 7. */
   retentionDays?: number | false;
   /** Told of every failed delivery attempt (the host logs them). Default: nothing. */
@@ -93,6 +98,7 @@ export class EventLog implements EventSink {
       sliceMs: options.sliceMs ?? 20,
       backoff: options.backoff ?? defaultBackoff,
       leaseMs: options.leaseMs ?? 30_000,
+      maxBatchBytes: options.maxBatchBytes ?? 262_144,
       retentionDays: options.retentionDays ?? 7,
       onFailure: options.onFailure,
     };
@@ -127,6 +133,7 @@ export class EventLog implements EventSink {
       backoff: this.#options.backoff,
       owner: this.#owner,
       leaseMs: this.#options.leaseMs,
+      maxBatchBytes: this.#options.maxBatchBytes,
       tracing: this.#tracing,
       report: (error: unknown, info: { subscription: string; position: number; parked: boolean }) =>
         this.#options.onFailure?.(error, info),
