@@ -112,7 +112,8 @@ describe('releasing slices to a registry', () => {
 
     const peers = slicewisePeers(work, wanted); // e.g. @slicewise/users, the model get-active-users requires
     const expected = Object.fromEntries(
-      [...wanted, ...peers, '@slicewise/errors'].sort().map((name) => [name, versions[name]]),
+      // and the dependencies they bring: errors (of db and mediator), events (of host)
+      [...wanted, ...peers, '@slicewise/errors', '@slicewise/events'].sort().map((name) => [name, versions[name]]),
     );
     expect(installed.modules).toEqual(expected);
     expect(installed.lock).toEqual(expected);
