@@ -27,17 +27,21 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Host A without NATS (the relay runs beside it, on its file), the relay, and host B, on a stream of its own. */
-async function topology(stream: string) {
+/**
+ * Host A without NATS (the relay runs beside it, on its file), the relay, and host B, on a stream of its own; or,
+ * with `relayInA`, host A relaying in its own process (the way the demo runs it).
+ */
+async function topology(stream: string, relayInA = false) {
   const natsEnv = { SLICEWISE_NATS_URL: nats.url, SLICEWISE_NATS_STREAM: stream };
   const aFile = join(dir, `${stream}-a.db`);
   const bFile = join(dir, `${stream}-b.db`);
-  const a = new ExampleProcess('host-a', { SLICEWISE_DB: aFile });
-  const relay = new ExampleProcess('relay', { SLICEWISE_DB: aFile, ...natsEnv, SLICEWISE_NATS_PUBLISH: '*' });
+  const publish = { SLICEWISE_DB: aFile, ...natsEnv, SLICEWISE_NATS_PUBLISH: '*' };
+  const a = new ExampleProcess('host-a', relayInA ? publish : { SLICEWISE_DB: aFile });
+  const relay = new ExampleProcess('relay', publish);
   const b = new ExampleProcess('host-b', { SLICEWISE_DB: bFile, ...natsEnv, SLICEWISE_NATS_SUBSCRIBE: usersEvents });
   processes.push(a, relay, b);
   await a.start(); // first: it creates A's database and event log
-  await Promise.all([relay.start(), b.start()]);
+  await Promise.all([relayInA ? undefined : relay.start(), b.start()]);
   return { a, relay, b, aFile, bFile };
 }
 
@@ -87,7 +91,7 @@ async function deactivate(base: string, ids: readonly number[]): Promise<number[
   );
 }
 
-const stats = async (base: string) => (await fetch(`${base}/user-stats`)).json();
+const stats = async (base: string) => (await (await fetch(`${base}/user-stats`)).json()) as ReturnType<typeof recount>;
 
 describe('scale-out: host A → relay → JetStream → host B', () => {
   it('converges exactly after kill -9 of host B, the relay and nats-server during a burst of writes', {
@@ -150,5 +154,37 @@ describe('scale-out: host A → relay → JetStream → host B', () => {
     expect(converged).toEqual(expected);
     const events = eventCount(aFile);
     expect(inboundCounts(bFile)).toEqual({ events, distinct: events, inbox: events });
+  });
+
+  it('keeps accepting writes on A through a 30 s broker outage, then B converges', { timeout: 120_000 }, async () => {
+    const { a, b, aFile } = await topology('PARTITION', true);
+    const before = await register(a.url, 'before', () => false, 50);
+    await nats.kill();
+    const outageEnds = Date.now() + 30_000;
+    const latencies: number[] = [];
+    const during: number[] = [];
+    while (Date.now() < outageEnds) {
+      const started = performance.now();
+      during.push(...(await register(a.url, `during-${during.length}`, () => false, 1, [], 1)));
+      latencies.push(performance.now() - started);
+      await sleep(25);
+    }
+    expect((await stats(b.url)).total).toBeLessThan(50 + during.length); // B cannot have them yet
+    await nats.restart();
+    const after = await register(a.url, 'after', () => false, 50);
+
+    expect([...before, ...during, ...after].filter((status) => status !== 200)).toEqual([]);
+    latencies.sort((x, y) => x - y);
+    const p99 = latencies[Math.floor(latencies.length * 0.99)] as number;
+    console.log(`partition: ${during.length} writes on A in 30 s without the broker, p99 ${p99.toFixed(1)} ms`);
+    expect(p99).toBeLessThan(1000); // a write never waits for the broker
+    const expected = recount(aFile);
+    expect(expected.total).toBe(100 + during.length);
+    const converged = await waitFor(
+      () => stats(b.url),
+      (value) => JSON.stringify(value) === JSON.stringify(expected),
+      45_000,
+    );
+    expect(converged).toEqual(expected);
   });
 });
