@@ -29,7 +29,9 @@ const stop = async () => {
   if (stopping) return;
   stopping = true;
   for (const child of [hostA, hostB]) child.kill('SIGTERM');
-  await Promise.all([hostA, hostB].map((child) => (child.exitCode === null ? new Promise((r) => child.once('exit', r)) : null)));
+  await Promise.all(
+    [hostA, hostB].map((child) => (child.exitCode === null ? new Promise((r) => child.once('exit', r)) : null)),
+  );
   await nats.stop();
   rmSync(dir, { recursive: true, force: true });
   process.exit(0);
