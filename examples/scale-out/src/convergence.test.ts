@@ -17,13 +17,13 @@ let nats: LocalNatsServer;
 let dir: string;
 const processes: ExampleProcess[] = [];
 
+const servers: LocalNatsServer[] = [];
 beforeAll(async () => {
-  nats = await startNatsServer();
   dir = mkdtempSync(join(tmpdir(), 'slicewise-scale-out-'));
 });
 afterAll(async () => {
   await Promise.all(processes.splice(0).map((process) => process.kill()));
-  await nats?.stop();
+  await Promise.all(servers.splice(0).map((server) => server.stop()));
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -32,6 +32,9 @@ afterAll(async () => {
  * with `relayInA`, host A relaying in its own process (the way the demo runs it).
  */
 async function topology(stream: string, relayInA = false) {
+  // A server of its own per test: two streams cannot both take `slicewise.>` on one server.
+  nats = await startNatsServer();
+  servers.push(nats);
   const natsEnv = { SLICEWISE_NATS_URL: nats.url, SLICEWISE_NATS_STREAM: stream };
   const aFile = join(dir, `${stream}-a.db`);
   const bFile = join(dir, `${stream}-b.db`);
