@@ -45,6 +45,11 @@ describe('relay and inbound over a real nats-server', () => {
     expect(await eventually(() => counted(reader.db).length === 60)).toBe(true);
     expect(counted(reader.db)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
     expect(out.relay?.position).toBe(writer.events.position);
+    // The log reports the relay like a subscription: its position and lag (`events status`, `/readyz`).
+    expect(writer.events.status().find((row) => row.name === '@slicewise/nats/relay')).toMatchObject({
+      lag: 0,
+      position: 60,
+    });
     expect(reader.db.query('SELECT count(*) AS n FROM _slicewise_events WHERE source_id IS NOT NULL').first()).toEqual({
       n: 60,
     });
@@ -76,6 +81,9 @@ describe('relay and inbound over a real nats-server', () => {
     expect(counted(reader.db)).toEqual([1, 2, 3]);
     expect(reader.db.query(`SELECT count(*) AS n FROM ${inboxTable}`).first()).toEqual({ n: 3 });
     expect(into.relay?.published).toBe(0);
+    expect(
+      reader.db.query("SELECT types FROM _slicewise_subscriptions WHERE name = '@slicewise/nats/relay'").first(),
+    ).toEqual({ types: '[]' });
     expect(into.relay?.position).toBe(reader.events.position);
     const info = await (await jetstreamManager(nc)).streams.info(stream);
     expect(info.state.messages).toBe(4); // the four sent, nothing relayed back
@@ -86,12 +94,13 @@ describe('relay and inbound over a real nats-server', () => {
     const stream = `NOTES${++streams}`;
     const writer = createHost({ slices: [writerSlice] });
     await writeNotes(writer, 1, 20);
-    const first = bridged(writer, { publish: [type] }, stream);
+    const first = bridged(writer, { publish: '*' }, stream);
     await first.ready;
     expect(await eventually(() => first.relay?.position === writer.events.position)).toBe(true);
     await first.stop();
     // A relay that crashed after JetStream acked but before its checkpoint moved: the checkpoint is back at 0.
     writer.db.execute("UPDATE _slicewise_subscriptions SET position = 0 WHERE name = '@slicewise/nats/relay'");
+    expect(writer.events.status().find((row) => row.name === '@slicewise/nats/relay')?.lag).toBe(20);
     const second = bridged(writer, { publish: [type] }, stream);
     await second.ready;
     expect(await eventually(() => second.relay?.position === writer.events.position)).toBe(true);

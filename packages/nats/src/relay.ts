@@ -52,16 +52,29 @@ export class Relay {
   readonly #logId: string;
   #running: Promise<void> | undefined;
   #published = 0;
+  /** The types recorded on the checkpoint's row. */
+  readonly #types: Set<string>;
 
   constructor(options: RelayOptions) {
     this.#options = options;
     const { db } = options;
     this.#logId = db.prepare(`SELECT value FROM ${meta} WHERE key = 'log_id'`, true).get() as string;
-    const types = options.publish === '*' ? ['*'] : options.publish;
-    db.prepare(
-      `INSERT INTO ${subscriptions} (name, position, types, updated_at) VALUES (?, 0, ?, ?)
-       ON CONFLICT (name) DO UPDATE SET types = excluded.types WHERE types <> excluded.types`,
-    ).run(relayCheckpoint, JSON.stringify(types), new Date().toISOString());
+    // The recorded types let `events status` report the relay's lag; with `*`, the types it has relayed so far.
+    const types =
+      options.publish === '*'
+        ? (db.prepare(`SELECT DISTINCT type FROM ${events} WHERE source_id IS NULL`, true).all() as string[])
+        : options.publish;
+    this.#types = new Set(types);
+    this.#recordTypes();
+  }
+
+  #recordTypes(): void {
+    this.#options.db
+      .prepare(
+        `INSERT INTO ${subscriptions} (name, position, types, updated_at) VALUES (?, 0, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET types = excluded.types WHERE types <> excluded.types`,
+      )
+      .run(relayCheckpoint, JSON.stringify([...this.#types].sort()), new Date().toISOString());
   }
 
   /** Events acknowledged by JetStream since this relay started. */
@@ -118,6 +131,11 @@ export class Relay {
       const js = this.#options.js();
       // Sent in order on one connection, so the stream stores them in log order; all acks are awaited together.
       await Promise.all(outgoing.map((row) => this.#publish(js, row)));
+    }
+    const unrecorded = outgoing.filter((row) => !this.#types.has(row.type));
+    if (unrecorded.length > 0) {
+      for (const row of unrecorded) this.#types.add(row.type);
+      this.#recordTypes();
     }
     const last = (rows.at(-1) as LogRow).position;
     db.prepare(`UPDATE ${subscriptions} SET position = max(position, ?), updated_at = ? WHERE name = ?`).run(
