@@ -80,6 +80,8 @@ describe('relay and inbound over a real nats-server', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(counted(reader.db)).toEqual([1, 2, 3]);
     expect(reader.db.query(`SELECT count(*) AS n FROM ${inboxTable}`).first()).toEqual({ n: 3 });
+    expect(into.inbound?.prune()).toBe(0); // all within the retention
+    expect(into.inbound?.prune(Date.now() + 8 * 86_400_000)).toBe(3);
     expect(into.relay?.published).toBe(0);
     expect(
       reader.db.query("SELECT types FROM _slicewise_subscriptions WHERE name = '@slicewise/nats/relay'").first(),

@@ -85,6 +85,7 @@ export function startNatsBridge(host: Host, config: NatsBridgeConfig): NatsBridg
         durable: config.durable ?? `slicewise-${logId}`,
         subscribe: config.subscribe ?? [],
         ackWaitSeconds: config.ackWaitSeconds ?? 10,
+        inboxRetentionDays: config.inboxRetentionDays ?? 7,
         logId,
         appended: () => void host.events.drain(),
         onError: (error) => onError(error, 'inbound'),

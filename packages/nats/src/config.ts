@@ -25,6 +25,11 @@ export interface NatsBridgeConfig {
   readonly batch?: number;
   /** Seconds JetStream waits for an ack before redelivering to this host. Default 10. */
   readonly ackWaitSeconds?: number;
+  /**
+   * Days an id stays in `_slicewise_inbox` (pruned every 10 minutes). A copy of an event arriving later than that
+   * (only a republish after the stream's duplicate window, or a consumer reset) would be applied again. Default 7.
+   */
+  readonly inboxRetentionDays?: number;
   /** Told of every failure the bridge retries (lost connection, refused publish…). Default: nothing. */
   readonly onError?: (error: unknown, where: 'relay' | 'inbound' | 'connect') => void;
 }

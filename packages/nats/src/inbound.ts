@@ -16,6 +16,8 @@ export interface InboundOptions {
   readonly subscribe: EventSelection;
   readonly ackWaitSeconds: number;
   readonly logId: string;
+  /** Days an inbox id is kept; a copy of an event arriving later would be applied again. */
+  readonly inboxRetentionDays: number;
   /** Called after a commit that appended events, so the log drives its subscriptions. */
   readonly appended: () => void;
   readonly onError: (error: unknown) => void;
@@ -37,6 +39,7 @@ export class Inbound {
   #stopped = false;
   #received = 0;
   #applied = 0;
+  #pruneTimer: NodeJS.Timeout | undefined;
 
   constructor(options: InboundOptions) {
     this.#options = options;
@@ -65,14 +68,28 @@ export class Inbound {
     }
     const consumer = await js.consumers.get(stream, durable);
     if (this.#stopped) return;
+    this.prune();
+    this.#pruneTimer ??= setInterval(() => this.prune(), 600_000).unref();
     this.#messages = await consumer.consume({
       max_messages: 1000,
       callback: (message) => this.#take(message),
     });
   }
 
+  /** Deletes inbox ids older than the retention; returns how many. */
+  prune(now = Date.now()): number {
+    const before = now - this.#options.inboxRetentionDays * 86_400_000;
+    try {
+      return this.#options.db.prepare(`DELETE FROM ${inboxTable} WHERE received_at < ?`).run(before).changes;
+    } catch (error) {
+      this.#options.onError(error); // busy: the next round prunes
+      return 0;
+    }
+  }
+
   async stop(): Promise<void> {
     this.#stopped = true;
+    clearInterval(this.#pruneTimer);
     await this.#messages?.close();
     this.#flush();
   }
