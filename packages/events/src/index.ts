@@ -5,4 +5,4 @@ export {
   type ParkedEvent,
   type SubscriptionStatus,
 } from './event-log.js';
-export { eventLogMigrations, eventLogSet } from './schema.js';
+export { eventLogMigrations, eventLogSet, tables as eventLogTables } from './schema.js';

@@ -1,0 +1,3 @@
+import { slicewiseVitestConfig } from '@slicewise/vitest-config';
+
+export default slicewiseVitestConfig();
