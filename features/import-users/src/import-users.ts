@@ -22,6 +22,8 @@ import {
 } from './rows.js';
 import { type ImportSource, type Line, linesOf, maxLineLength } from './sources.js';
 
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Rows per transaction unless `batch` says otherwise. */
 export const defaultImportBatchSize = 1000;
 
@@ -145,6 +147,9 @@ export class ImportUsersHandler implements StreamHandler<ImportUsers> {
         if (batch.length >= batchSize) {
           yield this.#commit(batch, progress, context);
           batch = [];
+          // A body already buffered would be read and written in microtasks alone, starving every other request
+          // of the host's thread: give the event loop a turn between batches.
+          await nextTurn();
         }
       }
     }
