@@ -279,3 +279,21 @@ describe('batch size', () => {
     expect(counted(host.db)).toEqual([1, 2, 3, 4]);
   });
 });
+
+describe('waking after its own appends', () => {
+  it('waits wakeDelayMs, so events appended meanwhile are handled in one step', async () => {
+    const host = miniHost([notes({ batch: 10 })], new Database(':memory:'), { wakeDelayMs: 50 });
+    const handler = host.container.get(CountNotes);
+    host.events.start();
+
+    for (let id = 1; id <= 3; id++) {
+      writeNote(host, id); // three requests, each in its own turn of the event loop
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    expect(handler.batches).toEqual([3]);
+    expect(counted(host.db)).toEqual([1, 2, 3]);
+    await host.events.stop();
+  });
+});

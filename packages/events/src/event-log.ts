@@ -11,6 +11,12 @@ import { EventTracing } from './tracing.js';
 
 /** How an {@link EventLog} drives its subscriptions. Every field has a default. */
 export interface EventLogOptions {
+  /**
+   * How long after its own append the log starts handing events to this process's subscriptions, in ms. A busy
+   * server appends many events meanwhile, and one subscription step then takes them all. Default 5; 0 for the next
+   * turn of the event loop.
+   */
+  wakeDelayMs?: number;
   /** How often to look for events other processes committed (`PRAGMA data_version`), in ms. Default 200. */
   pollMs?: number;
   /** Most milliseconds of subscription work before yielding to the event loop. Default 20. */
@@ -95,6 +101,7 @@ export class EventLog implements EventSink {
     this.#store = new EventStore(db);
     this.#options = {
       pollMs: options.pollMs ?? 200,
+      wakeDelayMs: options.wakeDelayMs ?? 5,
       sliceMs: options.sliceMs ?? 20,
       backoff: options.backoff ?? defaultBackoff,
       leaseMs: options.leaseMs ?? 30_000,
@@ -280,12 +287,12 @@ export class EventLog implements EventSink {
   #wake(): void {
     if (!this.#running || this.#scheduled || this.#runners.size === 0) return;
     this.#scheduled = true;
-    setImmediate(
-      this.#tracing.detached(() => {
-        this.#scheduled = false;
-        if (this.#running) void this.drain();
-      }),
-    );
+    const run = this.#tracing.detached(() => {
+      this.#scheduled = false;
+      if (this.#running) void this.drain();
+    });
+    if (this.#options.wakeDelayMs === 0) setImmediate(run);
+    else setTimeout(run, this.#options.wakeDelayMs).unref();
   }
 
   #poll(): void {
