@@ -85,15 +85,16 @@ const eventsRetry: CliCommand = {
 /** `events catch-up`: brings every subscription this CLI composes up to date now. */
 const eventsCatchUp: CliCommand = {
   words: ['events', 'catch-up'],
-  description: 'Bring every durable subscription up to date now (they also catch up on their own)',
+  description:
+    'Bring every durable subscription up to date now (hosts composing them, like the API, do so on their own)',
   fields: none,
   source: 'host',
   kind: 'host',
   async run(_input, context) {
     const { events } = context.host();
-    let lag = events.catchUp(undefined, 60_000);
+    events.catchUp(undefined, 60_000);
     await events.drain(); // at-least-once subscriptions too
-    lag = events.status().reduce((sum, row) => sum + (row.composed ? row.lag : 0), 0);
+    const lag = events.status().reduce((sum, row) => sum + (row.composed ? row.lag : 0), 0);
     if (context.json) writeJson(context.stdout, { lag });
     else context.stdout.write(lag === 0 ? 'Up to date.\n' : `${formatCount(lag)} events still pending.\n`);
     return 0;
