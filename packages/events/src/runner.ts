@@ -31,19 +31,6 @@ const isThenable = (value: unknown): value is PromiseLike<unknown> =>
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 2000);
 
-/**
- * The first events of a batch whose payloads add up to at most `maxBytes` (at least one): a step decodes and handles
- * its whole batch on the event loop, so large events (a bulk `UsersRegistered` of 1,000 users) make shorter batches.
- */
-function withinBytes(events: EventRow[], maxBytes: number): EventRow[] {
-  let bytes = 0;
-  for (let i = 0; i < events.length; i++) {
-    bytes += (events[i] as EventRow).payload.length;
-    if (bytes > maxBytes && i > 0) return events.slice(0, i);
-  }
-  return events;
-}
-
 /** Whether SQLite refused a statement because another connection holds the write lock. */
 export function isBusy(error: unknown): boolean {
   for (let cause = error; cause; cause = (cause as { cause?: unknown }).cause) {
@@ -141,14 +128,15 @@ export class SubscriptionRunner {
     if (row.lease_owner !== null && row.lease_owner !== owner && (row.lease_until ?? 0) > now) return 'leased';
     if (row.retry_at !== null && row.retry_at > now) return { wait: row.retry_at };
     const isolating = row.isolate_until !== null && row.position < row.isolate_until;
-    const events = store.eventsAfter(row.position, types, row.attempts > 0 || isolating ? 1 : batch);
+    const size = row.attempts > 0 || isolating ? 1 : batch;
+    const events = store.eventsAfter(row.position, types, size, this.#env.maxBatchBytes);
     if (events.length === 0) {
       // Only events of other types lie ahead: move past them, so later reads start at the end.
       const end = store.maxPosition();
       if (end > row.position) store.advance(name, end);
       return 'idle';
     }
-    return [row, withinBytes(events, this.#env.maxBatchBytes)];
+    return [row, events];
   }
 
   /** The isolation bound to keep after handling `events`: cleared once the failed batch is behind. */

@@ -96,15 +96,30 @@ export class EventStore {
     return this.#db.prepare(`SELECT * FROM ${subscriptions} ORDER BY name`).all() as SubscriptionRow[];
   }
 
-  /** Up to `limit` events of the given types after `position`, in log order. */
-  eventsAfter(position: number, types: readonly string[], limit: number): EventRow[] {
+  /**
+   * Up to `limit` events of the given types after `position`, in log order, whose payloads add up to at most
+   * `maxBytes` characters (at least one event). Rows are read one at a time, so rows past the bound are never read.
+   */
+  eventsAfter(
+    position: number,
+    types: readonly string[],
+    limit: number,
+    maxBytes = Number.POSITIVE_INFINITY,
+  ): EventRow[] {
     let sql = this.#eventsAfter.get(types.join('\0'));
     if (sql === undefined) {
       sql = `SELECT ${eventColumns} FROM ${events}
              WHERE position > ? AND type IN (${types.map(() => '?').join(', ')}) ORDER BY position LIMIT ?`;
       this.#eventsAfter.set(types.join('\0'), sql);
     }
-    return this.#db.prepare(sql).all(position, ...types, limit) as EventRow[];
+    const rows: EventRow[] = [];
+    let bytes = 0;
+    for (const row of this.#db.prepare(sql).iterate(position, ...types, limit) as IterableIterator<EventRow>) {
+      bytes += row.payload.length;
+      if (bytes > maxBytes && rows.length > 0) break; // ends the statement
+      rows.push(row);
+    }
+    return rows;
   }
 
   eventAt(position: number): EventRow | undefined {
