@@ -3,16 +3,15 @@
 // against `import-plain.mjs`, a hand-written better-sqlite3 script doing the same validation, insert and stats in
 // one process, measured in the same run, alternating. Then a subscriber's catch-up rate over 1,000,000 single
 // `UserRegistered` events. Sizes: BENCH_IMPORT_SIZES=200000,1000000; rounds: BENCH_IMPORT_ROUNDS=3.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, nodeRunner } from './measure.mjs';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const cli = here('../bin/slicewise.js');
 const plain = here('./import-plain.mjs');
-const usage = here('./usage.mjs');
 const appendEvents = here('./append-events.mjs');
 
 function setting(name, fallback, valid) {
@@ -30,20 +29,11 @@ const [catchUpEvents] = setting('BENCH_CATCH_UP_EVENTS', [1_000_000], positive);
 const dir = mkdtempSync(join(tmpdir(), 'slicewise-bench-import-'));
 const { SLICEWISE_DB, INIT_CWD, ...env } = process.env;
 
-let measured = 0;
-/** Runs `node [args]` to completion: wall time here, CPU time and peak RSS of the child. */
+const measure = nodeRunner(dir, { ...env, NO_COLOR: '1' });
+/** Runs `node [args]` to completion: wall time here, CPU time and peak RSS (MB) of the child. */
 function run(args) {
-  const usageFile = join(dir, `usage-${++measured}.json`);
-  const started = performance.now();
-  const result = spawnSync(process.execPath, ['--import', usage, ...args], {
-    cwd: dir,
-    env: { ...env, SLICEWISE_BENCH_USAGE_FILE: usageFile, NO_COLOR: '1' },
-    maxBuffer: 1 << 28,
-  });
-  const ms = performance.now() - started;
-  if (result.status !== 0) throw new Error(`${args.join(' ')} exited ${result.status}: ${result.stderr}`);
-  const { cpuMs, maxRssKb } = JSON.parse(readFileSync(usageFile, 'utf8'));
-  return { ms, cpuMs, maxRssMb: maxRssKb / 1024, stdout: result.stdout.toString() };
+  const { ms, cpuMs, maxRssKb, stdout } = measure(args);
+  return { ms, cpuMs, maxRssMb: maxRssKb / 1024, stdout };
 }
 
 function writeCsv(file, rows) {
@@ -56,7 +46,6 @@ function writeCsv(file, rows) {
   writeFileSync(file, `${lines.join('\n')}\n`);
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const fresh = (name) => {
   for (const suffix of ['', '-wal', '-shm']) rmSync(join(dir, `${name}${suffix}`), { force: true });
   return join(dir, name);
