@@ -37,15 +37,6 @@ export function usersTableDifferences(db: Database): string[] {
   return differences;
 }
 
-/**
- * A migration run by a function whose checksum comes from `identity` instead of the function's source text:
- * each build (tsc, the CLI's bundle, vitest) prints a function differently, and a checksum of that text would
- * call one database "edited" when the API and the CLI share it. Change `identity` when what `up` does changes.
- */
-function functionMigration(name: string, identity: string, up: (db: Database) => void): Migration {
-  return { name, up: Object.assign(up, { toString: () => identity }) };
-}
-
 /** The identity (and checksum source) of `000-check-users-table`. */
 export const checkUsersTableIdentity =
   '000-check-users-table v1: refuse a users table lacking a column of 001-create-users, id as its primary key ' +
@@ -60,15 +51,19 @@ export const checkUsersTableIdentity =
  * instead of failing later with `no such column` or silently allowing duplicate emails.
  */
 export const migrations: readonly Migration[] = [
-  functionMigration('000-check-users-table', checkUsersTableIdentity, (db) => {
-    const differences = usersTableDifferences(db);
-    if (differences.length === 0) return;
-    throw new MigrationError(
-      `The database already has a users table that @slicewise/users/${createUsers} cannot adopt: ` +
-        `${differences.join('; ')}. Rename or migrate that table, or use another database (--db)`,
-      { details: { table: 'users', migration: `@slicewise/users/${createUsers}`, differences } },
-    );
-  }),
+  {
+    name: '000-check-users-table',
+    identity: checkUsersTableIdentity, // a function's text differs between builds: checksum this instead
+    up: (db: Database) => {
+      const differences = usersTableDifferences(db);
+      if (differences.length === 0) return;
+      throw new MigrationError(
+        `The database already has a users table that @slicewise/users/${createUsers} cannot adopt: ` +
+          `${differences.join('; ')}. Rename or migrate that table, or use another database (--db)`,
+        { details: { table: 'users', migration: `@slicewise/users/${createUsers}`, differences } },
+      );
+    },
+  },
   {
     name: createUsers,
     up: `

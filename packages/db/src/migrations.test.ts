@@ -124,3 +124,24 @@ describe('Migrations across processes', () => {
     expect(new Migrations('race').applied(db).map((record) => record.name)).toEqual(['001-create', '002-slow']);
   }, 20_000);
 });
+
+describe('a migration with an identity', () => {
+  it('is checksummed by its identity, so another build of the same function is not "edited"', () => {
+    const db = new Database(':memory:');
+    const built = (n: number) => ({
+      name: '001-fn',
+      identity: '001-fn v1: create t',
+      up:
+        n === 1
+          ? (d: Database) => d.execute('CREATE TABLE t (id INTEGER)')
+          : (d: Database) => d.execute('CREATE TABLE t (id  INTEGER)'),
+    });
+
+    migrate(db, 'set', [built(1)]);
+
+    expect(new Migrations('set', [built(2)]).status(db)).toEqual([
+      { name: '001-fn', status: 'applied', appliedAt: expect.any(String) },
+    ]);
+    db.close();
+  });
+});

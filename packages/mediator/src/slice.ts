@@ -12,6 +12,8 @@ export interface SliceMigration {
   readonly name: string;
   // biome-ignore lint/suspicious/noExplicitAny: the database type belongs to @slicewise/db
   readonly up: string | ((db: any) => void);
+  /** What the checksum is taken of instead of `up`'s text (see `@slicewise/db`'s `Migration`). */
+  readonly identity?: string;
 }
 
 /**
