@@ -5,8 +5,8 @@ import { createHost, resolveDatabasePath } from '@slicewise/host';
 import { ImportUsers, importUsers } from '@slicewise/import-users';
 import { ListUsers, listUsers } from '@slicewise/list-users';
 import { requestFromInput } from '@slicewise/mediator';
-import { natsConfigFromEnv, startNatsBridge } from '@slicewise/nats';
 import { RegisterUser, registerUser } from '@slicewise/register-user';
+import { bridgeFromEnv } from './bridge.js';
 import { createRoutedServer, serve } from './http.js';
 
 // Host A, the users API, on its own SQLite (SLICEWISE_DB). With SLICEWISE_NATS_URL set it relays its events.
@@ -15,13 +15,7 @@ const host = createHost({
   database: resolveDatabasePath(undefined),
 });
 const writer = { caller: { id: 'example-scale-out', permissions: ['users:write'] } };
-const config = natsConfigFromEnv();
-const bridge =
-  config &&
-  startNatsBridge(host, {
-    ...config,
-    onError: (error, where) => console.error(`nats ${where}:`, (error as Error).message),
-  });
+const bridge = bridgeFromEnv(host);
 
 const server = createRoutedServer({
   'GET /healthz': () => ({ status: 'ok', position: host.events.position }),

@@ -1,18 +1,12 @@
 import 'reflect-metadata';
 import { createHost, resolveDatabasePath } from '@slicewise/host';
-import { natsConfigFromEnv, startNatsBridge } from '@slicewise/nats';
 import { GetUserStats, userStats } from '@slicewise/user-stats';
+import { bridgeFromEnv } from './bridge.js';
 import { createRoutedServer, serve } from './http.js';
 
 // Host B, the stats service, on its own SQLite (SLICEWISE_DB): user-stats counts the events that arrive from NATS.
 const host = createHost({ slices: [userStats], database: resolveDatabasePath(undefined), events: { pollMs: 50 } });
-const config = natsConfigFromEnv();
-const bridge =
-  config &&
-  startNatsBridge(host, {
-    ...config,
-    onError: (error, where) => console.error(`nats ${where}:`, (error as Error).message),
-  });
+const bridge = bridgeFromEnv(host);
 
 const server = createRoutedServer({
   'GET /healthz': () => ({ status: 'ok', position: host.events.position, inbound: bridge?.inbound?.counts }),

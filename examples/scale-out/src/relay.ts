@@ -1,20 +1,16 @@
 import 'reflect-metadata';
 import { createHost, resolveDatabasePath } from '@slicewise/host';
-import { natsConfigFromEnv, startNatsBridge } from '@slicewise/nats';
+import { natsConfigFromEnv } from '@slicewise/nats';
+import { bridgeFromEnv } from './bridge.js';
 
 // A relay on its own: it opens host A's SQLite file (SLICEWISE_DB), composes no slice and drives no subscription,
 // and publishes the log to NATS. Run it beside a host A started without SLICEWISE_NATS_URL.
-const config = natsConfigFromEnv();
-if (!config) {
-  console.error('SLICEWISE_NATS_URL is required');
+if (!natsConfigFromEnv()) {
+  console.error('SLICEWISE_NATS_URL is required'); // checked before the database is opened: nothing is written
   process.exit(2);
 }
 const host = createHost({ slices: [], database: resolveDatabasePath(undefined), events: { drive: false } });
-const bridge = startNatsBridge(host, {
-  ...config,
-  subscribe: [],
-  onError: (error, where) => console.error(`nats ${where}:`, (error as Error).message),
-});
+const bridge = bridgeFromEnv(host, { subscribe: [] }) as NonNullable<ReturnType<typeof bridgeFromEnv>>;
 const shutdown = () =>
   void bridge.stop().finally(() => {
     host.close();
