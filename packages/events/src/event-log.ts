@@ -379,5 +379,3 @@ function toParkedEvent(row: ParkedRow): ParkedEvent {
     parkedAt: row.parked_at,
   };
 }
-
-export type { StepResult };

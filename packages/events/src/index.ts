@@ -1,4 +1,3 @@
-export { type EncodedEvent, EventDecoder, encodeEvent } from './codec.js';
 export {
   EventLog,
   type EventLogOptions,
