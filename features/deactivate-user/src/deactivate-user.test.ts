@@ -4,6 +4,7 @@ import {
   defineSlice,
   type NotificationHandler,
   on,
+  type ParsedInputOf,
   type RequestDeclaration,
   type ResponseOf,
   requestFromInput,
@@ -103,14 +104,16 @@ describe('DeactivateUser', () => {
   // A type-level check: `pnpm typecheck` (tsc over the test files) fails when the two types differ.
   it('declares an output schema whose type is exactly its response type', () => {
     expectTypeOf(DeactivateUser.declaration).toEqualTypeOf<
-      RequestDeclaration<DeactivateUser['input'], ResponseOf<DeactivateUser>>
+      RequestDeclaration<ParsedInputOf<DeactivateUser>, ResponseOf<DeactivateUser>>
     >();
   });
 
   it('declares POST /users/{id}/deactivate and users deactivate <id>', () => {
     expect(DeactivateUser.declaration).toMatchObject({
-      http: { method: 'POST', path: '/users/{id}/deactivate' },
-      cli: { command: 'users deactivate', args: ['id'] },
+      meta: {
+        http: { method: 'POST', path: '/users/{id}/deactivate' },
+        cli: { command: 'users deactivate', args: ['id'] },
+      },
       permissions: ['users:write'],
     });
   });

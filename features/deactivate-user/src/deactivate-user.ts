@@ -1,46 +1,31 @@
 import { Database } from '@slicewise/db';
-import {
-  Command,
-  type DispatchContext,
-  declareRequest,
-  type InputOf,
-  NotFoundError,
-  type RequestHandler,
-} from '@slicewise/mediator';
+import { defineCommand, type HandlerContext, NotFoundError, type RequestHandler } from '@slicewise/mediator';
 import { toUserDto, UserDeactivated, type UserDto, type UserRow, userDtoSchema, userIdSchema } from '@slicewise/users';
 import { Service } from 'typedi';
 import { z } from 'zod';
-
-const input = z.object({ id: userIdSchema });
 
 /**
  * Deactivates a user by id and responds with the user. Idempotent: deactivating an inactive user changes
  * nothing and publishes nothing; `UserDeactivated` is published once, after the write that changed the row commits.
  */
-export class DeactivateUser extends Command<UserDto> {
-  static readonly declaration = declareRequest({
-    input,
-    output: userDtoSchema,
-    description: 'Deactivate a user by id (deactivating an inactive user is not an error)',
+export class DeactivateUser extends defineCommand({
+  input: z.object({ id: userIdSchema }),
+  output: userDtoSchema,
+  description: 'Deactivate a user by id (deactivating an inactive user is not an error)',
+  permissions: ['users:write'],
+  meta: {
     http: { method: 'POST', path: '/users/{id}/deactivate' },
     cli: { command: 'users deactivate', args: ['id'] },
-    permissions: ['users:write'],
-  });
-  /** The validated input (the validation behavior replaces what the constructor was given). */
-  readonly input: InputOf<typeof input>;
-
-  constructor(params: { id: number }) {
-    super();
-    this.input = params;
-  }
-}
+  },
+}) {}
 
 /** Flips `active` to 0 in one transaction, then tells subscribers when it changed a row. */
 @Service()
 export class DeactivateUserHandler implements RequestHandler<DeactivateUser> {
   constructor(private readonly db: Database) {}
 
-  handle({ input }: DeactivateUser, context: DispatchContext): UserDto {
+  handle(_request: DeactivateUser, context: HandlerContext<DeactivateUser>): UserDto {
+    const { input } = context;
     const row = this.db.atomic(() => {
       const { changes } = this.db.execute('UPDATE users SET active = 0 WHERE id = ? AND active = 1', [input.id]);
       const [found] = this.db.table<UserRow>('users').rowsWhere('id = ?', [input.id]);

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Database, migrate } from '@slicewise/db';
 import { createHost } from '@slicewise/host';
-import { type RequestDeclaration, type ResponseOf, requestFromInput } from '@slicewise/mediator';
+import { type ParsedInputOf, type RequestDeclaration, type ResponseOf, requestFromInput } from '@slicewise/mediator';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { GetActiveUsers, getActiveUsers, type UserDto } from './index.js';
 
@@ -81,7 +81,7 @@ describe('GetActiveUsers', () => {
   // A type-level check: `pnpm typecheck` (tsc over the test files) fails when the two types differ.
   it('declares an output schema whose type is exactly its response type', () => {
     expectTypeOf(GetActiveUsers.declaration).toEqualTypeOf<
-      RequestDeclaration<GetActiveUsers['input'], ResponseOf<GetActiveUsers>>
+      RequestDeclaration<ParsedInputOf<GetActiveUsers>, ResponseOf<GetActiveUsers>>
     >();
   });
 

@@ -1,5 +1,5 @@
 import { Database } from '@slicewise/db';
-import { declareRequest, type InputOf, Query, type RequestHandler } from '@slicewise/mediator';
+import { defineQuery, type HandlerContext, type RequestHandler } from '@slicewise/mediator';
 import { toUserDto, type UserDto, type UserRow, userDtoColumns, userDtoSchema } from '@slicewise/users';
 import { Service } from 'typedi';
 import { z } from 'zod';
@@ -26,36 +26,24 @@ const input = z.object({
 const output = z.array(userDtoSchema);
 
 /** What `new GetActiveUsers(...)` takes; every field is optional. */
-export interface GetActiveUsersParams {
-  limit?: number;
-  offset?: number;
-}
+export type GetActiveUsersParams = z.input<typeof input>;
 
 /**
  * The users whose account is active, ordered by id. With no argument, every active user (as in 0.1.0);
  * with `{ limit, offset }`, one page of them. Not exposed over HTTP or the CLI: `ListUsers` owns `GET /users`.
  */
-export class GetActiveUsers extends Query<UserDto[]> {
-  static readonly declaration = declareRequest({
-    input,
-    output,
-    description: 'List the active users, ordered by id, optionally one page (limit, offset) at a time',
-  });
-  /** The validated input (the validation behavior replaces what the constructor was given). */
-  readonly input: InputOf<typeof input>;
-
-  constructor(params: GetActiveUsersParams = {}) {
-    super();
-    this.input = params as InputOf<typeof input>;
-  }
-}
+export class GetActiveUsers extends defineQuery({
+  input,
+  output,
+  description: 'List the active users, ordered by id, optionally one page (limit, offset) at a time',
+}) {}
 
 /** Reads active users from the `users` table. */
 @Service()
 export class GetActiveUsersHandler implements RequestHandler<GetActiveUsers> {
   constructor(private readonly db: Database) {}
 
-  handle({ input }: GetActiveUsers): UserDto[] {
+  handle(_request: GetActiveUsers, { input }: HandlerContext<GetActiveUsers>): UserDto[] {
     const paging = input.limit === undefined && input.offset === 0 ? {} : { limit: input.limit, offset: input.offset };
     return this.db
       .table<UserRow>('users')

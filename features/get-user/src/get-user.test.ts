@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createHost } from '@slicewise/host';
-import { type RequestDeclaration, type ResponseOf, requestFromInput } from '@slicewise/mediator';
+import { type ParsedInputOf, type RequestDeclaration, type ResponseOf, requestFromInput } from '@slicewise/mediator';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { GetUser, getUser, type UserDto } from './index.js';
 
@@ -59,13 +59,15 @@ describe('GetUser', () => {
 
   // A type-level check: `pnpm typecheck` (tsc over the test files) fails when the two types differ.
   it('declares an output schema whose type is exactly its response type', () => {
-    expectTypeOf(GetUser.declaration).toEqualTypeOf<RequestDeclaration<GetUser['input'], ResponseOf<GetUser>>>();
+    expectTypeOf(GetUser.declaration).toEqualTypeOf<RequestDeclaration<ParsedInputOf<GetUser>, ResponseOf<GetUser>>>();
   });
 
   it('declares GET /users/{id} and users get <id>', () => {
     expect(GetUser.declaration).toMatchObject({
-      http: { method: 'GET', path: '/users/{id}' },
-      cli: { command: 'users get', args: ['id'] },
+      meta: {
+        http: { method: 'GET', path: '/users/{id}' },
+        cli: { command: 'users get', args: ['id'] },
+      },
     });
   });
 });

@@ -252,8 +252,10 @@ describe('ImportUsers', () => {
 
   it('declares POST /users/import with an NDJSON body and users import <file>', () => {
     expect(ImportUsers.declaration).toMatchObject({
-      http: { method: 'POST', path: '/users/import', body: 'ndjson' },
-      cli: { command: 'users import', args: ['file'] },
+      meta: {
+        http: { method: 'POST', path: '/users/import', body: 'ndjson' },
+        cli: { command: 'users import', args: ['file'] },
+      },
       permissions: ['users:write'],
     });
   });

@@ -4,6 +4,7 @@ import {
   CancelledError,
   type DispatchContext,
   declareRequest,
+  type HandlerContext,
   type InputOf,
   type StreamHandler,
   StreamRequest,
@@ -67,23 +68,25 @@ export interface ImportUsersParams {
  * Registers users in bulk from CSV or NDJSON, streaming: reads line by line, validates each row like
  * `RegisterUser`, inserts in batched transactions and yields {@link ImportProgress} after each batch.
  */
-export class ImportUsers extends StreamRequest<ImportProgress> {
+export class ImportUsers extends StreamRequest<ImportProgress, InputOf<typeof input>> {
   static readonly declaration = declareRequest({
     input,
     description: 'Register users in bulk from a CSV or NDJSON file or body, reporting progress per batch',
-    http: { method: 'POST', path: '/users/import', body: 'ndjson' },
-    cli: { command: 'users import', args: ['file'] },
     permissions: ['users:write'],
+    meta: {
+      http: { method: 'POST', path: '/users/import', body: 'ndjson' },
+      cli: { command: 'users import', args: ['file'] },
+    },
   });
-  /** The validated, declared input (the validation behavior replaces it). */
-  readonly input: InputOf<typeof input>;
+  /** The declared input as given; the handler reads it validated from `context.input`. */
+  readonly input: z.input<typeof input>;
   /** The undeclared source stream, when a host passed one as `body`. */
   readonly body: ImportSource | undefined;
 
   constructor(params: ImportUsersParams) {
     super();
     const { body, ...declared } = params;
-    this.input = declared as InputOf<typeof input>;
+    this.input = declared;
     this.body = body;
   }
 }
@@ -104,15 +107,15 @@ function formatOf(file: string | undefined, format: 'csv' | 'ndjson' | undefined
 export class ImportUsersHandler implements StreamHandler<ImportUsers> {
   constructor(private readonly db: Database) {}
 
-  async *handle(request: ImportUsers, context: DispatchContext): AsyncGenerator<ImportProgress> {
-    const { file, batch: batchSize } = request.input;
+  async *handle(request: ImportUsers, context: HandlerContext<ImportUsers>): AsyncGenerator<ImportProgress> {
+    const { file, batch: batchSize } = context.input;
     if ((file === undefined) === (request.body === undefined)) {
       const message = file === undefined ? 'is required (or a body from the host)' : 'cannot be combined with a body';
       throw new ValidationError(`ImportUsers needs either a file or a body: file ${message}`, [
         { path: ['file'], message },
       ]);
     }
-    const format = formatOf(file, request.input.format);
+    const format = formatOf(file, context.input.format);
     const progress: ImportProgress = { read: 0, imported: 0, rejected: 0, rejections: [], done: false };
     let header: CsvHeader | undefined;
     let batch: ParsedRow[] = [];

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createHost } from '@slicewise/host';
-import { type RequestDeclaration, type ResponseOf, requestFromInput } from '@slicewise/mediator';
+import { type ParsedInputOf, type RequestDeclaration, type ResponseOf, requestFromInput } from '@slicewise/mediator';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { ListUsers, listUsers, type UserDto } from './index.js';
 
@@ -52,6 +52,22 @@ describe('ListUsers', () => {
     host.close();
   });
 
+  it('pages by cursor: after the last id of the previous page, through every page, with or without a filter', async () => {
+    const host = hostWithUsers(120);
+    const seen: number[] = [];
+
+    let page = await host.mediator.send(new ListUsers({ limit: 50 }));
+    while (page.length > 0) {
+      seen.push(...ids(page));
+      page = await host.mediator.send(new ListUsers({ limit: 50, after: page.at(-1)?.id }));
+    }
+    const inactiveAfter100 = await host.mediator.send(new ListUsers({ after: 100, active: false }));
+
+    expect(seen).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
+    expect(ids(inactiveAfter100)).toEqual([102, 105, 108, 111, 114, 117, 120]);
+    host.close();
+  });
+
   it('parses the strings HTTP queries and CLI options carry', async () => {
     const host = hostWithUsers(7);
 
@@ -91,7 +107,9 @@ describe('ListUsers', () => {
 
   // A type-level check: `pnpm typecheck` (tsc over the test files) fails when the two types differ.
   it('declares an output schema whose type is exactly its response type', () => {
-    expectTypeOf(ListUsers.declaration).toEqualTypeOf<RequestDeclaration<ListUsers['input'], ResponseOf<ListUsers>>>();
+    expectTypeOf(ListUsers.declaration).toEqualTypeOf<
+      RequestDeclaration<ParsedInputOf<ListUsers>, ResponseOf<ListUsers>>
+    >();
   });
 
   it('declares GET /users and users list, open to anyone', () => {
@@ -100,8 +118,10 @@ describe('ListUsers', () => {
     const [description] = host.mediator.describe().filter((message) => message.message === ListUsers);
 
     expect(description?.declaration).toMatchObject({
-      http: { method: 'GET', path: '/users' },
-      cli: { command: 'users list' },
+      meta: {
+        http: { method: 'GET', path: '/users' },
+        cli: { command: 'users list' },
+      },
     });
     expect(description?.declaration.permissions).toBeUndefined();
     expect(description?.pipeline).toEqual(['validation']);

@@ -1,5 +1,5 @@
 import { Database } from '@slicewise/db';
-import { declareRequest, type InputOf, Query, type RequestHandler } from '@slicewise/mediator';
+import { defineQuery, type HandlerContext, type RequestHandler } from '@slicewise/mediator';
 import { toUserDto, type UserDto, type UserRow, userDtoColumns, userDtoSchema } from '@slicewise/users';
 import { Service } from 'typedi';
 import { z } from 'zod';
@@ -20,6 +20,13 @@ const input = z.object({
     .min(1, { error: 'must be at least 1' })
     .max(maxUsersPage, { error: `must be at most ${maxUsersPage}` })
     .default(defaultUsersPage),
+  /** The cursor: users with an id greater than this one (the last id of the previous page). */
+  after: z.coerce
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be a whole number' })
+    .min(0, { error: 'must be at least 0' })
+    .optional(),
+  /** Users to skip (after `after`, if given). Kept for compatibility: it reads every skipped row; page by `after`. */
   offset: z.coerce
     .number({ error: 'must be a number' })
     .int({ error: 'must be a whole number' })
@@ -30,42 +37,40 @@ const input = z.object({
 const output = z.array(userDtoSchema);
 
 /** What `new ListUsers(...)` takes; every field is optional. */
-export interface ListUsersParams {
-  active?: boolean;
-  limit?: number;
-  offset?: number;
-}
+export type ListUsersParams = z.input<typeof input>;
 
-/** One page of users, ordered by id: everyone, or only the active (`active: true`) or inactive (`false`) ones. */
-export class ListUsers extends Query<UserDto[]> {
-  static readonly declaration = declareRequest({
-    input,
-    output,
-    description: 'List users by id, one page at a time: all of them, or only active=true / active=false',
-    http: { method: 'GET', path: '/users' },
+/**
+ * One page of users, ordered by id: everyone, or only the active (`active: true`) or inactive (`false`) ones.
+ * Page with `after` (the last id of the previous page): each page is read through the primary key at any depth.
+ */
+export class ListUsers extends defineQuery({
+  input,
+  output,
+  description: 'List users by id, one page at a time (after=<last id>): all of them, or only active=true / false',
+  meta: {
+    http: { method: 'GET', path: '/users', paging: { after: 'id' } },
     cli: { command: 'users list' },
-  });
-  /** The validated input (the validation behavior replaces what the constructor was given). */
-  readonly input: InputOf<typeof input>;
-
-  constructor(params: ListUsersParams = {}) {
-    super();
-    this.input = params as InputOf<typeof input>;
-  }
-}
+  },
+}) {}
 
 /** Reads one page of the `users` table. */
 @Service()
 export class ListUsersHandler implements RequestHandler<ListUsers> {
   constructor(private readonly db: Database) {}
 
-  handle({ input }: ListUsers): UserDto[] {
+  handle(_request: ListUsers, { input }: HandlerContext<ListUsers>): UserDto[] {
     const page = { select: userDtoColumns, orderBy: 'id', limit: input.limit, offset: input.offset };
-    const table = this.db.table<UserRow>('users');
-    const rows =
-      input.active === undefined
-        ? table.rowsWhere(undefined, [], page)
-        : table.rowsWhere('active = ?', [input.active ? 1 : 0], page);
-    return rows.map(toUserDto);
+    const conditions: string[] = [];
+    const values: unknown[] = [];
+    if (input.after !== undefined) {
+      conditions.push('id > ?');
+      values.push(input.after);
+    }
+    if (input.active !== undefined) {
+      conditions.push('active = ?');
+      values.push(input.active ? 1 : 0);
+    }
+    const where = conditions.length > 0 ? conditions.join(' AND ') : undefined;
+    return this.db.table<UserRow>('users').rowsWhere(where, values, page).map(toUserDto);
   }
 }

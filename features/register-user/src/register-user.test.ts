@@ -5,6 +5,7 @@ import {
   defineSlice,
   type NotificationHandler,
   on,
+  type ParsedInputOf,
   type RequestDeclaration,
   type ResponseOf,
   requestFromInput,
@@ -149,14 +150,16 @@ describe('RegisterUser', () => {
   // A type-level check: `pnpm typecheck` (tsc over the test files) fails when the two types differ.
   it('declares an output schema whose type is exactly its response type', () => {
     expectTypeOf(RegisterUser.declaration).toEqualTypeOf<
-      RequestDeclaration<RegisterUser['input'], ResponseOf<RegisterUser>>
+      RequestDeclaration<ParsedInputOf<RegisterUser>, ResponseOf<RegisterUser>>
     >();
   });
 
   it('declares POST /users (201) and users register <name> <email>', () => {
     expect(RegisterUser.declaration).toMatchObject({
-      http: { method: 'POST', path: '/users', status: 201 },
-      cli: { command: 'users register', args: ['name', 'email'] },
+      meta: {
+        http: { method: 'POST', path: '/users', status: 201 },
+        cli: { command: 'users register', args: ['name', 'email'] },
+      },
       permissions: ['users:write'],
     });
   });

@@ -1,45 +1,30 @@
 import { Database } from '@slicewise/db';
-import {
-  Command,
-  ConflictError,
-  type DispatchContext,
-  declareRequest,
-  type InputOf,
-  type RequestHandler,
-} from '@slicewise/mediator';
+import { ConflictError, defineCommand, type HandlerContext, type RequestHandler } from '@slicewise/mediator';
 import { newUserSchema, toUserDto, type UserDto, UserRegistered, type UserRow, userDtoSchema } from '@slicewise/users';
 import { Service } from 'typedi';
-
-const input = newUserSchema;
 
 /**
  * Registers a user: name trimmed 1..100 characters, email trimmed, lowercased and unique case-insensitively.
  * Responds with the new user; `UserRegistered` is in the event log exactly when the row is in `users`.
  */
-export class RegisterUser extends Command<UserDto> {
-  static readonly declaration = declareRequest({
-    input,
-    output: userDtoSchema,
-    description: 'Register a user by name and email; the email must not be registered yet',
+export class RegisterUser extends defineCommand({
+  input: newUserSchema,
+  output: userDtoSchema,
+  description: 'Register a user by name and email; the email must not be registered yet',
+  permissions: ['users:write'],
+  meta: {
     http: { method: 'POST', path: '/users', status: 201 },
     cli: { command: 'users register', args: ['name', 'email'] },
-    permissions: ['users:write'],
-  });
-  /** The validated input (the validation behavior replaces what the constructor was given). */
-  readonly input: InputOf<typeof input>;
-
-  constructor(params: { name: string; email: string }) {
-    super();
-    this.input = params;
-  }
-}
+  },
+}) {}
 
 /** Inserts the row and appends `UserRegistered` to the event log in one transaction. */
 @Service()
 export class RegisterUserHandler implements RequestHandler<RegisterUser> {
   constructor(private readonly db: Database) {}
 
-  handle({ input }: RegisterUser, context: DispatchContext): UserDto {
+  handle(_request: RegisterUser, context: HandlerContext<RegisterUser>): UserDto {
+    const { input } = context;
     return this.db.atomic(() => {
       if (this.db.query('SELECT 1 FROM users WHERE email = ?', [input.email]).first()) {
         throw new ConflictError(`A user with email ${input.email} is already registered`, {

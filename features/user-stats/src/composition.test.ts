@@ -65,8 +65,14 @@ describe('the user-management slices composed together', () => {
     const host = createHost({ slices: allSlices });
     const declared = host.mediator.describe().map((message) => message.declaration);
 
-    const routes = declared.flatMap((d) => (d.http ? [`${d.http.method} ${d.http.path}`] : []));
-    const commands = declared.flatMap((d) => (d.cli ? [d.cli.command] : []));
+    const routes = declared.flatMap((d) =>
+      d.meta?.http
+        ? [
+            `${(d.meta.http as { method: string; path: string }).method} ${(d.meta.http as { method: string; path: string }).path}`,
+          ]
+        : [],
+    );
+    const commands = declared.flatMap((d) => (d.meta?.cli ? [(d.meta.cli as { command: string }).command] : []));
 
     expect(routes.sort()).toEqual([
       'GET /user-stats',

@@ -1,6 +1,6 @@
 import { Database } from '@slicewise/db';
 import { EventLog } from '@slicewise/events';
-import { declareRequest, Query, type RequestHandler } from '@slicewise/mediator';
+import { defineQuery, type RequestHandler } from '@slicewise/mediator';
 import { Service } from 'typedi';
 import { z } from 'zod';
 import { countUsersSubscription } from './projections.js';
@@ -38,14 +38,11 @@ export function readUserStats(db: Database): UserStats {
 }
 
 /** How many users there are, how many are active, and how many registered each day. */
-export class GetUserStats extends Query<UserStats> {
-  static readonly declaration = declareRequest({
-    output: userStatsSchema,
-    description: 'User totals (all, active) and registrations per day',
-    http: { method: 'GET', path: '/user-stats' },
-    cli: { command: 'users stats' },
-  });
-}
+export class GetUserStats extends defineQuery({
+  output: userStatsSchema,
+  description: 'User totals (all, active) and registrations per day',
+  meta: { http: { method: 'GET', path: '/user-stats' }, cli: { command: 'users stats' } },
+}) {}
 
 /**
  * Answers from `user_stats_totals` and `user_stats_days`, after bringing the subscription feeding them up to date

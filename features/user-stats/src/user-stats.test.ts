@@ -116,20 +116,24 @@ describe('RebuildUserStats', () => {
   // A type-level check: `pnpm typecheck` (tsc over the test files) fails when the two types differ.
   it('declares output schemas whose type is exactly the UserStats response', () => {
     expectTypeOf<z.output<typeof userStatsSchema>>().toEqualTypeOf<UserStats>();
-    expectTypeOf(GetUserStats.declaration).toEqualTypeOf<RequestDeclaration<unknown, ResponseOf<GetUserStats>>>();
+    expectTypeOf(GetUserStats.declaration).toEqualTypeOf<RequestDeclaration<undefined, ResponseOf<GetUserStats>>>();
     expectTypeOf(RebuildUserStats.declaration).toEqualTypeOf<
-      RequestDeclaration<unknown, ResponseOf<RebuildUserStats>>
+      RequestDeclaration<undefined, ResponseOf<RebuildUserStats>>
     >();
   });
 
   it('declares GET /user-stats, users stats, POST /user-stats/rebuild and users rebuild-stats', () => {
     expect(GetUserStats.declaration).toMatchObject({
-      http: { method: 'GET', path: '/user-stats' },
-      cli: { command: 'users stats' },
+      meta: {
+        http: { method: 'GET', path: '/user-stats' },
+        cli: { command: 'users stats' },
+      },
     });
     expect(RebuildUserStats.declaration).toMatchObject({
-      http: { method: 'POST', path: '/user-stats/rebuild' },
-      cli: { command: 'users rebuild-stats' },
+      meta: {
+        http: { method: 'POST', path: '/user-stats/rebuild' },
+        cli: { command: 'users rebuild-stats' },
+      },
       permissions: ['users:write'],
     });
   });

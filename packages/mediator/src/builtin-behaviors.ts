@@ -3,6 +3,7 @@ import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { Behavior } from './behavior.js';
 import type { DispatchContext } from './context.js';
 import { declarationOf } from './declaration.js';
+import type { Context } from './dispatch-context.js';
 import type { Message, MessageClass } from './messages.js';
 import type { Guard } from './pipeline.js';
 
@@ -53,34 +54,35 @@ function invalid(request: Message, issues: readonly StandardSchemaV1.Issue[]): V
 }
 
 /**
- * Validates the request's `input` and replaces it with the schema's output. Synchronous when the schema validates
- * synchronously (zod without async refinements does), so a pipeline of synchronous parts never awaits.
+ * Validates the request's `input` and puts the schema's output in `context.input`; the request is left as it was.
+ * Synchronous when the schema validates synchronously (zod without async refinements does), so a pipeline of
+ * synchronous parts never awaits.
  */
-function validateInput(request: Message): void | Promise<void> {
+function validateInput(request: Message, context: DispatchContext): void | Promise<void> {
   const schema = declarationOf(request.constructor as MessageClass).input as StandardSchemaV1;
-  const holder = request as unknown as { input: unknown };
   const apply = (result: StandardSchemaV1.Result<unknown>): void => {
     if (result.issues) throw invalid(request, result.issues);
-    holder.input = result.value;
+    (context as Context).input = result.value;
   };
-  const result = schema['~standard'].validate(holder.input);
+  const result = schema['~standard'].validate((request as { input?: unknown }).input);
   return 'then' in result ? result.then(apply) : apply(result);
 }
 
 /**
- * Validates a request's `input` against its declared Standard Schema (zod, valibot, arktype…) and replaces it
- * with the schema's output (trimmed, coerced, defaulted). Failures are `VALIDATION` errors with one issue per field.
+ * Validates a request's `input` against its declared Standard Schema (zod, valibot, arktype…) and hands the
+ * schema's output (trimmed, coerced, defaulted) to the rest of the pipeline as `context.input`, never changing the
+ * request. Failures are `VALIDATION` errors with one issue per field.
  */
 export const validation: Behavior & { readonly guard: Guard } = {
   name: 'validation',
   appliesTo: (messageClass) => declarationOf(messageClass).input !== undefined,
   guard: validateInput,
-  async handle(request, _context, next) {
-    await validateInput(request);
+  async handle(request, context, next) {
+    await validateInput(request, context);
     return next();
   },
-  async *stream(request, _context, next) {
-    await validateInput(request);
+  async *stream(request, context, next) {
+    await validateInput(request, context);
     yield* next();
   },
 };

@@ -1,4 +1,4 @@
-import type { ItemOf, Message, Notification, Request, ResponseOf, StreamRequest } from './messages.js';
+import type { ItemOf, Message, Notification, ParsedInputOf, Request, ResponseOf, StreamRequest } from './messages.js';
 import type { PublishOptions } from './publish.js';
 import type { Scoped } from './scope.js';
 
@@ -33,6 +33,11 @@ export interface DispatchOptions {
  * `send`/`stream`/`publish` that carry this context into nested dispatches.
  */
 export interface DispatchContext {
+  /**
+   * The request's input: what the validation behavior parsed (trimmed, coerced, defaulted) once it has run, the
+   * request's own `input` before that. The request itself is never changed. `undefined` for notifications.
+   */
+  readonly input: unknown;
   readonly signal: AbortSignal;
   readonly correlationId: string;
   readonly caller: Caller | undefined;
@@ -45,6 +50,16 @@ export interface DispatchContext {
    * dispatches, disposed when the outermost dispatch ends.
    */
   get<T>(service: Scoped<T>): T;
+}
+
+/**
+ * The context a handler of `TRequest` receives: `input` is that request's validated input, typed.
+ *
+ * @example
+ * handle(_request: GetUser, { input }: HandlerContext<GetUser>): UserDto { … input.id … }
+ */
+export interface HandlerContext<TRequest = unknown> extends DispatchContext {
+  readonly input: ParsedInputOf<TRequest>;
 }
 
 /** What an `onError` hook learns about a failed dispatch. */

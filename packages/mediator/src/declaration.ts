@@ -1,30 +1,23 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { Message, MessageClass } from './messages.js';
 
-/** An HTTP method a request can be exposed on. */
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-/** How a host exposes a request over HTTP. Path parameters are written `{name}`. */
-export interface HttpExposure {
-  readonly method: HttpMethod;
-  readonly path: string;
-  /** Status of a success. Default 200. */
-  readonly status?: number;
-  /** Body format for POST/PUT/PATCH: a JSON object (default) or an NDJSON stream (stream requests). */
-  readonly body?: 'json' | 'ndjson';
-}
-
-/** How a host exposes a request as a CLI command. */
-export interface CliExposure {
-  /** The command words, e.g. `users get`. */
-  readonly command: string;
-  /** Input fields taken as positional arguments, in order; the other fields are `--options`. */
-  readonly args?: readonly string[];
+/**
+ * What adapters (HTTP, CLI, a queue consumer…) need to know about a request, keyed by adapter. The mediator never
+ * reads it. Each adapter types its own key by declaration merging, as `@slicewise/fastify` does for `http`:
+ *
+ * @example
+ * declare module '@slicewise/mediator' {
+ *   interface RequestMeta { http?: HttpMeta }
+ * }
+ */
+export interface RequestMeta {
+  readonly [adapter: string]: unknown;
 }
 
 /**
  * Everything hosts need to know about a request, declared once in the slice, free of any HTTP or CLI
- * framework: its input and output schemas, a description, how it is exposed, and what it requires of the caller.
+ * framework: its input and output schemas, a description, what it requires of the caller, and `meta` that
+ * adapters read to expose it.
  */
 export interface RequestDeclaration<TInput = unknown, TOutput = unknown> {
   /** A Standard Schema (zod, valibot, arktype…) for the request's `input`; validated before the handler. */
@@ -37,15 +30,16 @@ export interface RequestDeclaration<TInput = unknown, TOutput = unknown> {
   readonly output?: StandardSchemaV1<unknown, TOutput>;
   /** One sentence for help texts and API docs. */
   readonly description?: string;
-  readonly http?: HttpExposure;
-  readonly cli?: CliExposure;
+  /** Adapters' settings, keyed by adapter (`http`, `cli`…); see {@link RequestMeta}. */
+  readonly meta?: RequestMeta;
   /** Permissions the caller must hold; any entry also means the caller must be authenticated. */
   readonly permissions?: readonly string[];
 }
 
 /**
- * Declares a request class's input schema, output schema and exposure; assign it to `static declaration`. The
- * request's constructor then takes the input schema's output as its one argument and keeps it as `input`.
+ * Declares a hand-written request class's schemas and meta; assign it to `static declaration`. The request's
+ * constructor takes its raw input as its one argument and keeps it as `input`; the handler reads the validated
+ * input from `context.input`. `defineQuery`/`defineCommand`/`defineStream` write such a class for you.
  *
  * @example
  * const input = z.object({ id: z.coerce.number().int().positive() });
@@ -53,7 +47,7 @@ export interface RequestDeclaration<TInput = unknown, TOutput = unknown> {
  *   static readonly declaration = declareRequest({
  *     input,
  *     output: userDtoSchema, // describes the UserDto response; not checked at dispatch
- *     http: { method: 'GET', path: '/users/{id}' },
+ *     meta: { http: { method: 'GET', path: '/users/{id}' } },
  *   });
  *   constructor(readonly input: InputOf<typeof input>) { super(); }
  * }

@@ -37,6 +37,8 @@ export class Context implements DispatchContext {
   #deadline: Deadline | undefined;
   /** Makes the signal the first time it is needed (see `DispatchOptions.signal`). */
   #makeSignal: (() => AbortSignal) | undefined;
+  /** The request's input: set as its pipeline starts, replaced by what validation parsed (see `DispatchContext`). */
+  input: unknown;
   readonly caller: Caller | undefined;
   readonly values: ReadonlyMap<string, unknown>;
   #correlationId: string | undefined;
@@ -60,6 +62,7 @@ export class Context implements DispatchContext {
     this.#runtime = runtime;
     if (typeof signal === 'function') this.#makeSignal = signal;
     else this.#signal = signal;
+    this.input = undefined;
     this.caller = caller;
     this.values = values;
     this.#correlationId = correlationId;
@@ -131,6 +134,7 @@ export class Context implements DispatchContext {
     narrowed.#deadline = deadline;
     narrowed.span = this.span;
     narrowed.parentSpan = this.parentSpan;
+    narrowed.input = this.input;
     return narrowed;
   }
 

@@ -3,12 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   CancelledError,
-  Command,
   createMediator,
   type DispatchContext,
   declareRequest,
+  defineCommand,
   defineSlice,
+  defineStream,
   ForbiddenError,
+  type HandlerContext,
   handle,
   handleStream,
   type InputOf,
@@ -24,15 +26,37 @@ const registerInput = z.object({
   email: z.email(),
 });
 
-class Register extends Command<string> {
-  static readonly declaration = declareRequest({ input: registerInput, permissions: ['users:write'] });
-  constructor(readonly input: InputOf<typeof registerInput>) {
+class Register extends defineCommand({
+  input: registerInput,
+  output: z.string(),
+  permissions: ['users:write'],
+}) {}
+class RegisterHandler {
+  handle(_request: Register, { input }: HandlerContext<Register>): string {
+    return `${input.name} <${input.email}>`;
+  }
+}
+
+const lookupInput = z.object({ id: z.coerce.number().int() });
+class Lookup extends Query<string> {
+  static readonly declaration = declareRequest({ input: lookupInput });
+  constructor(readonly input: InputOf<typeof lookupInput>) {
     super();
   }
 }
-class RegisterHandler {
-  handle(request: Register): string {
-    return `${request.input.name} <${request.input.email}>`;
+class LookupHandler {
+  handle(_request: Lookup, context: HandlerContext<Lookup>): Promise<string> | string {
+    const own = `${typeof context.input.id}:${context.input.id}`;
+    return context.input.id > 0
+      ? context.send(new Lookup({ id: ` ${context.input.id - 1}` as never })).then((inner) => `${own},${inner}`)
+      : own;
+  }
+}
+
+class Count extends defineStream({ input: z.object({ to: z.coerce.number().int().max(5) }), output: z.number() }) {}
+class CountHandler {
+  async *handle(_request: Count, { input }: HandlerContext<Count>): AsyncIterable<number> {
+    for (let i = 1; i <= input.to; i++) yield i;
   }
 }
 
@@ -76,6 +100,8 @@ const slice = defineSlice({
   name: 'dispatch',
   handlers: [
     handle(Register, RegisterHandler),
+    handle(Lookup, LookupHandler),
+    handleStream(Count, CountHandler),
     handle(Wait, WaitHandler),
     handle(Whoami, WhoamiHandler),
     handle(Outer, OuterHandler),
@@ -103,6 +129,36 @@ describe('validation', () => {
     await expect(
       mediator.send(new Register({ name: '  Ada ', email: 'ada@example.com' }), { caller: admin }),
     ).resolves.toBe('Ada <ada@example.com>');
+  });
+
+  it('leaves the request as it was, so sending it twice gives the same result', async () => {
+    const mediator = createMediator({ slices: [slice] });
+    const request = new Register({ name: '  Ada ', email: 'ada@example.com' });
+
+    const first = await mediator.send(request, { caller: admin });
+    const second = await mediator.send(request, { caller: admin });
+
+    expect([first, second]).toEqual(['Ada <ada@example.com>', 'Ada <ada@example.com>']);
+    expect(request.input).toEqual({ name: '  Ada ', email: 'ada@example.com' });
+    expect(Object.keys(request)).toEqual(['input']);
+  });
+
+  it('gives each nested dispatch its own parsed input', async () => {
+    const mediator = createMediator({ slices: [slice] });
+
+    await expect(mediator.send(new Lookup({ id: '2' as never }))).resolves.toBe('number:2,number:1,number:0');
+  });
+
+  it('hands a stream handler the parsed input', async () => {
+    const mediator = createMediator({ slices: [slice] });
+    const items: number[] = [];
+
+    for await (const item of mediator.stream(new Count({ to: '3' }))) items.push(item);
+
+    expect(items).toEqual([1, 2, 3]);
+    await expect(async () => {
+      for await (const _ of mediator.stream(new Count({ to: '9' }))) break;
+    }).rejects.toThrow(ValidationError);
   });
 });
 

@@ -1,14 +1,17 @@
-import type { DispatchContext } from './context.js';
+import type { DispatchContext, HandlerContext } from './context.js';
 import type { ItemOf, MessageClass, Notification, Request, ResponseOf, StreamRequest } from './messages.js';
 
-/** Handles one request class and returns its response, synchronously or not. */
+/**
+ * Handles one request class and returns its response, synchronously or not. The validated input is
+ * `context.input`.
+ */
 export interface RequestHandler<TRequest extends Request<unknown>> {
-  handle(request: TRequest, context: DispatchContext): ResponseOf<TRequest> | Promise<ResponseOf<TRequest>>;
+  handle(request: TRequest, context: HandlerContext<TRequest>): ResponseOf<TRequest> | Promise<ResponseOf<TRequest>>;
 }
 
-/** Handles one stream request class by yielding its items. */
+/** Handles one stream request class by yielding its items. The validated input is `context.input`. */
 export interface StreamHandler<TRequest extends StreamRequest<unknown>> {
-  handle(request: TRequest, context: DispatchContext): AsyncIterable<ItemOf<TRequest>>;
+  handle(request: TRequest, context: HandlerContext<TRequest>): AsyncIterable<ItemOf<TRequest>>;
 }
 
 /**

@@ -25,17 +25,29 @@ export {
 export { authorization, validation } from './builtin-behaviors.js';
 export type { ComposedSubscription } from './composition.js';
 export { CompositionError, MissingHandlerError } from './composition-error.js';
-export type { Caller, DispatchContext, DispatchFailure, DispatchOptions, ErrorHook } from './context.js';
+export type {
+  Caller,
+  DispatchContext,
+  DispatchFailure,
+  DispatchOptions,
+  ErrorHook,
+  HandlerContext,
+} from './context.js';
 export {
-  type CliExposure,
   declarationOf,
   declareRequest,
-  type HttpExposure,
-  type HttpMethod,
   type InputOf,
   type RequestDeclaration,
+  type RequestMeta,
   requestFromInput,
 } from './declaration.js';
+export {
+  type DefinedRequestClass,
+  defineCommand,
+  defineQuery,
+  defineStream,
+  type RequestDefinition,
+} from './define.js';
 export {
   type Delivery,
   declareEvent,
@@ -75,6 +87,7 @@ export {
   type MessageClass,
   type MessageKind,
   Notification,
+  type ParsedInputOf,
   Query,
   Request,
   type RequestClass,

@@ -9,6 +9,7 @@ import {
   type DispatchContext,
   declareRequest,
   defineSlice,
+  type HandlerContext,
   handle,
   type InputOf,
   Query,
@@ -23,8 +24,8 @@ class Rename extends Command<string> {
   }
 }
 class RenameHandler {
-  handle(request: Rename): string {
-    return `renamed to ${request.input.name}`;
+  handle(_request: Rename, { input }: HandlerContext<Rename>): string {
+    return `renamed to ${input.name}`;
   }
 }
 
@@ -69,8 +70,8 @@ class Shout extends Command<string> {
   }
 }
 class ShoutHandler {
-  handle(request: Shout): string {
-    return request.input.name;
+  handle(_request: Shout, { input }: HandlerContext<Shout>): string {
+    return input.name;
   }
 }
 

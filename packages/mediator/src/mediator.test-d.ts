@@ -1,7 +1,12 @@
 import { describe, expectTypeOf, it } from 'vitest';
+import { z } from 'zod';
 import {
   createMediator,
   type DispatchContext,
+  defineCommand,
+  defineQuery,
+  defineStream,
+  type HandlerContext,
   handle,
   handleStream,
   Query,
@@ -73,5 +78,43 @@ describe('scoped services and recordings', () => {
     const recording = recordDispatches(createMediator({ slices: [] }));
 
     expectTypeOf(recording.sent).toEqualTypeOf<Request<unknown>[]>();
+  });
+});
+
+describe('defineQuery, defineCommand and defineStream', () => {
+  const id = z.object({ id: z.coerce.number() });
+  class GetUser extends defineQuery({ input: id, output: z.object({ id: z.number(), name: z.string() }) }) {}
+  class Forget extends defineCommand({ input: id }) {}
+  class Tick extends defineStream({ output: z.number() }) {}
+
+  it('type the response from output, the constructor from the input schema, and context.input from its output', () => {
+    const mediator = createMediator({ slices: [] });
+
+    expectTypeOf(mediator.send(new GetUser({ id: '7' }))).toEqualTypeOf<Promise<{ id: number; name: string }>>();
+    expectTypeOf(mediator.send(new Forget({ id: 1 }))).toEqualTypeOf<Promise<void>>();
+    expectTypeOf(mediator.stream(new Tick())).toEqualTypeOf<AsyncIterable<number>>();
+    expectTypeOf<HandlerContext<GetUser>['input']>().toEqualTypeOf<{ id: number }>();
+    expectTypeOf<HandlerContext<Tick>['input']>().toEqualTypeOf<undefined>();
+    expectTypeOf(new GetUser({ id: '7' }).input).toEqualTypeOf<{ id: unknown }>();
+    // @ts-expect-error the input schema wants an object with an id
+    new GetUser({ name: 'x' });
+    // @ts-expect-error a stream request is not sent
+    mediator.send(new Tick());
+  });
+
+  it('check a handler against the request it is paired with', () => {
+    class GetUserHandler {
+      handle(_request: GetUser, { input }: HandlerContext<GetUser>) {
+        return { id: input.id, name: 'Ada' };
+      }
+    }
+    class WrongHandler {
+      handle(_request: GetUser, { input }: HandlerContext<GetUser>) {
+        return input.id;
+      }
+    }
+    handle(GetUser, GetUserHandler);
+    // @ts-expect-error the handler returns a number, GetUser responds with a user
+    handle(GetUser, WrongHandler);
   });
 });

@@ -63,13 +63,17 @@ function settleNarrowed(
   return work;
 }
 
+/** The request's own input, which the pipeline's context holds until validation replaces it with the parsed one. */
+const ownInput = (request: Message): unknown => (request as { input?: unknown }).input;
+
 /**
- * Nests behaviors around a request handler, the first outermost. With no behaviors it is the handler itself.
+ * Nests behaviors around a request handler, the first outermost, behind a first step that puts the request's
+ * input in the context (`context.input`).
  * Guards run in place and add no promise; only a wrapping behavior's `next` settles the rest into one (a
  * synchronous throw from a behavior still becomes a rejection, in its async caller or in `send`).
  */
 export function composeRequest(behaviors: readonly Behavior[], handler: RequestHandler<never>): RequestInvoker {
-  let invoke: RequestInvoker = (request, context) => handler.handle(request as never, context);
+  let invoke: RequestInvoker = (request, context) => handler.handle(request as never, context as never);
   for (let i = behaviors.length - 1; i >= 0; i--) {
     const behavior = behaviors[i] as Required<Pick<Behavior, 'handle'>>;
     const inner = invoke;
@@ -84,16 +88,24 @@ export function composeRequest(behaviors: readonly Behavior[], handler: RequestH
             options === undefined ? settle(inner, request, context) : settleNarrowed(inner, request, context, options),
           );
   }
-  return invoke;
+  const pipeline = invoke;
+  return (request, context) => {
+    (context as Context).input = ownInput(request);
+    return pipeline(request, context);
+  };
 }
 
-/** Nests stream behaviors around a stream handler, the first outermost. */
+/** Nests stream behaviors around a stream handler, the first outermost, as {@link composeRequest} does. */
 export function composeStream(behaviors: readonly Behavior[], handler: StreamHandler<never>): StreamInvoker {
-  let invoke: StreamInvoker = (request, context) => handler.handle(request as never, context);
+  let invoke: StreamInvoker = (request, context) => handler.handle(request as never, context as never);
   for (let i = behaviors.length - 1; i >= 0; i--) {
     const behavior = behaviors[i] as Required<Pick<Behavior, 'stream'>>;
     const inner = invoke;
     invoke = (request, context) => behavior.stream(request, context, () => inner(request, context));
   }
-  return invoke;
+  const pipeline = invoke;
+  return (request, context) => {
+    (context as Context).input = ownInput(request);
+    return pipeline(request, context);
+  };
 }
