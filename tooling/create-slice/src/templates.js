@@ -74,51 +74,42 @@ export default slicewiseVitestConfig();
 /** @param {SliceNames} n */
 export function useCase(n) {
   return `import { Database } from '@slicewise/db';
-import { declareRequest, type InputOf, Query, type RequestHandler } from '@slicewise/mediator';
+import { defineQuery, type HandlerContext, type RequestHandler } from '@slicewise/mediator';
 import { Service } from 'typedi';
 import { z } from 'zod';
 
-/** A row of the \`${n.table}\` table this slice owns (see migrations.ts). */
-export interface ${n.request}Row {
-  id: number;
-  name: string;
-  created_at: string;
-}
+/** A row of the \`${n.table}\` table this slice owns (see migrations.ts), as the query answers it. */
+const rowSchema = z.object({ id: z.number().int(), name: z.string(), created_at: z.string() });
+export type ${n.request}Row = z.output<typeof rowSchema>;
 
-/** The input, validated by the mediator's pipeline before the handler runs (strings from HTTP or the CLI coerce). */
-const input = z.object({
-  limit: z.coerce
-    .number({ error: 'must be a number' })
-    .int({ error: 'must be a whole number' })
-    .min(1, { error: 'must be at least 1' })
-    .max(500, { error: 'must be at most 500' })
-    .default(100)
-    .describe('how many rows, at most'),
-});
-
-/** The first \`limit\` rows of \`${n.table}\`, by id. Replace with what ${n.request} really answers. */
-export class ${n.request} extends Query<${n.request}Row[]> {
-  static readonly declaration = declareRequest({
-    input,
-    description: 'List the first rows of ${n.table}, by id',
+/**
+ * The first \`limit\` rows of \`${n.table}\`, by id. Replace with what ${n.request} really answers. \`input\` is validated
+ * before the handler runs (strings from HTTP or the CLI coerce); \`output\` types the response and documents it.
+ */
+export class ${n.request} extends defineQuery({
+  input: z.object({
+    limit: z.coerce
+      .number({ error: 'must be a number' })
+      .int({ error: 'must be a whole number' })
+      .min(1, { error: 'must be at least 1' })
+      .max(500, { error: 'must be at most 500' })
+      .default(100)
+      .describe('how many rows, at most'),
+  }),
+  output: z.array(rowSchema),
+  description: 'List the first rows of ${n.table}, by id',
+  meta: {
     http: { method: 'GET', path: '/${n.name}' },
     cli: { command: '${n.name.replaceAll('-', ' ')}' },
-  });
-  /** The validated input (the validation behavior replaces what the constructor was given). */
-  readonly input: InputOf<typeof input>;
+  },
+}) {}
 
-  constructor(params: { limit?: number } = {}) {
-    super();
-    this.input = params as InputOf<typeof input>;
-  }
-}
-
-/** Reads \`${n.table}\`. Dependencies come by constructor, built by typedi. */
+/** Reads \`${n.table}\`. Dependencies come by constructor, built by typedi; the validated input is \`context.input\`. */
 @Service()
 export class ${n.request}Handler implements RequestHandler<${n.request}> {
   constructor(private readonly db: Database) {}
 
-  handle({ input }: ${n.request}): ${n.request}Row[] {
+  handle(_request: ${n.request}, { input }: HandlerContext<${n.request}>): ${n.request}Row[] {
     return this.db.table<${n.request}Row>('${n.table}').rowsWhere(undefined, [], { orderBy: 'id', limit: input.limit });
   }
 }
@@ -197,7 +188,7 @@ describe('${n.request}', () => {
   });
 
   it('declares its HTTP route and CLI command', () => {
-    expect(${n.request}.declaration).toMatchObject({
+    expect(${n.request}.declaration.meta).toEqual({
       http: { method: 'GET', path: '/${n.name}' },
       cli: { command: '${n.name.replaceAll('-', ' ')}' },
     });
