@@ -30,12 +30,13 @@ export type GetActiveUsersParams = z.input<typeof input>;
 
 /**
  * The users whose account is active, ordered by id. With no argument, every active user (as in 0.1.0);
- * with `{ limit, offset }`, one page of them. Not exposed over HTTP or the CLI: `ListUsers` owns `GET /users`.
+ * with `{ limit, offset }`, one page of them. A host that composes it exposes `GET /active-users` and `users active`.
  */
 export class GetActiveUsers extends defineQuery({
   input,
   output,
   description: 'List the active users, ordered by id, optionally one page (limit, offset) at a time',
+  meta: { http: { method: 'GET', path: '/active-users' }, cli: { command: 'users active' } },
 }) {}
 
 /** Reads active users from the `users` table. */

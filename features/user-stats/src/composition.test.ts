@@ -75,6 +75,7 @@ describe('the user-management slices composed together', () => {
     const commands = declared.flatMap((d) => (d.meta?.cli ? [(d.meta.cli as { command: string }).command] : []));
 
     expect(routes.sort()).toEqual([
+      'GET /active-users',
       'GET /user-stats',
       'GET /users',
       'GET /users/{id}',
@@ -84,6 +85,7 @@ describe('the user-management slices composed together', () => {
       'POST /users/{id}/deactivate',
     ]);
     expect(commands.sort()).toEqual([
+      'users active',
       'users deactivate',
       'users get',
       'users import',
