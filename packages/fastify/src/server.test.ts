@@ -289,7 +289,7 @@ describe('POST /accounts/import (stream request with an NDJSON body)', () => {
 
 describe('every generated route', () => {
   it('answers 401 problem+json with WWW-Authenticate for an unknown bearer token, before anything runs', async () => {
-    const exposed = server.host.mediator.describe().flatMap((message) => message.declaration.http ?? []);
+    const exposed = server.host.mediator.describe().flatMap((message) => message.declaration.meta?.http ?? []);
     expect(exposed.length).toBe(16); // 9 fixture routes and the 7 of the user slices
 
     for (const http of exposed) {
@@ -334,7 +334,7 @@ describe('routes that are not there', () => {
   });
 
   it('mounts no route for a request without an HTTP exposure', async () => {
-    const exposed = server.host.mediator.describe().filter((message) => message.declaration.http);
+    const exposed = server.host.mediator.describe().filter((message) => message.declaration.meta?.http);
     const document = (await (await fetch(`${base}/openapi.json`)).json()) as { paths: Record<string, object> };
 
     expect(server.host.mediator.describe().map((message) => message.name)).toEqual(
