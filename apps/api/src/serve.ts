@@ -9,5 +9,8 @@ export const version: string = JSON.parse(readFileSync(new URL('../package.json'
  * see `@slicewise/fastify`'s `readConfig`), documented as `Slicewise API <version>`.
  */
 export function startServer(options: StartOptions): Promise<RunningServer> {
-  return start({ openapi: { title: 'Slicewise API', version }, ...options });
+  return start({
+    openapi: { title: 'Slicewise API', version, license: { name: 'MIT', identifier: 'MIT' } },
+    ...options,
+  });
 }

@@ -78,7 +78,9 @@ export function operationSchema(exposed: ExposedRequest): JsonSchema {
     schema['x-permissions'] = [...permissions];
   }
   if (pathParameters.length > 0) schema.params = objectOf(pathParameters, properties, new Set(pathParameters));
-  if (jsonBody) {
+  // A JSON body when the input has fields beside the path's, or when its library cannot say which (permissive).
+  const unknownFields = declaration.input !== undefined && input.properties === undefined;
+  if (jsonBody && (others.length > 0 || unknownFields)) {
     const body = objectOf(others, properties, required);
     if (input.additionalProperties !== undefined) body.additionalProperties = input.additionalProperties;
     schema.body = body;
@@ -114,12 +116,23 @@ function problemResponses(operation: Record<string, unknown>): Record<string, un
   return responses;
 }
 
-/** `@fastify/swagger`'s `transformObject`: adds the problem responses to every operation of the document. */
+interface JsonRequestBody {
+  required?: boolean;
+  content?: Record<string, { schema?: { required?: unknown[] } }>;
+}
+
+/**
+ * `@fastify/swagger`'s `transformObject`: adds the problem responses to every operation of the document, and makes
+ * a JSON body with no required field optional (`@fastify/swagger` marks every body required).
+ */
 export function withProblems({ openapiObject }: { openapiObject: Record<string, unknown> }): Record<string, unknown> {
   const paths = (openapiObject.paths ?? {}) as Record<string, Record<string, Record<string, unknown>>>;
   for (const item of Object.values(paths)) {
     for (const operation of Object.values(item)) {
       operation.responses = { ...(operation.responses as object), ...problemResponses(operation) };
+      const body = operation.requestBody as JsonRequestBody | undefined;
+      const json = body?.content?.['application/json']?.schema;
+      if (body && json && !json.required?.length) body.required = false;
     }
   }
   return openapiObject;

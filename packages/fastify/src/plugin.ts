@@ -18,6 +18,8 @@ export interface OpenApiOptions {
   /** The API's real version (pass your package.json's). Default `0.0.0`. */
   version?: string;
   description?: string;
+  /** The API's license, e.g. `{ name: 'MIT', identifier: 'MIT' }`. */
+  license?: { name: string; identifier?: string; url?: string };
   /** Default `[{ url: '/' }]`: the server that serves the document. */
   servers?: { url: string; description?: string }[];
 }
@@ -177,6 +179,7 @@ const slicewisePlugin: FastifyPluginAsync<SlicewiseOptions> = async (app, option
           description:
             openapi.description ??
             'Generated from the declarations of the composed slices. Errors are RFC 9457 problem documents.',
+          ...(openapi.license ? { license: openapi.license } : {}),
         },
         servers: openapi.servers ?? [{ url: '/' }],
         components: {
