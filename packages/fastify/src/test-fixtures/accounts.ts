@@ -154,6 +154,14 @@ export class Explode extends Query<never> {
   });
 }
 
+/** A handler whose SQL has a typo (`emial`): our bug, so 500 INTERNAL, never the SQL or the schema in the answer. */
+export class SelectTypo extends Query<unknown[]> {
+  static readonly declaration = declareRequest({
+    description: 'Reads a column that does not exist',
+    meta: { http: { method: 'GET', path: '/fixtures/typo' } },
+  });
+}
+
 /** The reasons the signals of cancelled `WaitAWhile` dispatches gave, newest last. */
 export const observedAborts: { correlationId: string; reason: string }[] = [];
 
@@ -282,6 +290,14 @@ class WaitAWhileHandler implements RequestHandler<WaitAWhile> {
 }
 
 @Service()
+class SelectTypoHandler implements RequestHandler<SelectTypo> {
+  constructor(private readonly db: Database) {}
+  handle(): unknown[] {
+    return this.db.query('SELECT emial FROM users').all();
+  }
+}
+
+@Service()
 class ExplodeHandler implements RequestHandler<Explode> {
   handle(): never {
     throw new Error('SQLITE_ERROR: no such column: password_hash in SELECT password_hash FROM secrets', {
@@ -303,6 +319,7 @@ export const accounts = defineSlice({
     handle(CountAccounts, CountAccountsHandler),
     handle(WaitAWhile, WaitAWhileHandler),
     handle(Explode, ExplodeHandler),
+    handle(SelectTypo, SelectTypoHandler),
   ],
   migrations: [
     {
