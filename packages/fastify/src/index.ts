@@ -14,5 +14,5 @@ export { nextPageLink } from './paging.js';
 export { drain, type OpenApiOptions, type SlicewiseOptions, slicewise } from './plugin.js';
 export { HttpError, httpStatus, type Problem, problemContentType } from './problem.js';
 export { toFastifyPath } from './routes.js';
-export { buildServer, hardenedOptions, type ServerOptions } from './server.js';
+export { buildServer, type ServerOptions } from './server.js';
 export { type RunningServer, type StartOptions, startServer } from './start.js';
