@@ -1,12 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const bin = fileURLToPath(new URL('../bin/slicewise-api.js', import.meta.url));
-const withFixtures = fileURLToPath(new URL('../dist/test-fixtures/server-with-fixtures.js', import.meta.url));
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
 
@@ -22,11 +21,8 @@ function tempDir(): string {
 }
 
 /** Starts the built API on a free loopback port and resolves with its address once it listens. */
-function start(
-  env: Record<string, string>,
-  entry = bin,
-): Promise<{ child: ChildProcess; base: string; output: () => string }> {
-  const child = spawn(process.execPath, [entry], {
+function start(env: Record<string, string>): Promise<{ child: ChildProcess; base: string; output: () => string }> {
+  const child = spawn(process.execPath, [bin], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', SLICEWISE_TOKENS: '', SLICEWISE_TOKENS_FILE: '', ...env },
   });
   children.push(child);
@@ -63,7 +59,7 @@ describe('slicewise-api', () => {
       .split('\n')
       .map((line) => JSON.parse(line) as { msg: string; requestId?: string });
     expect(lines.map((line) => line.msg)).toEqual(
-      expect.arrayContaining(['slicewise api ready', 'shutdown complete: database closed']),
+      expect.arrayContaining(['slicewise http ready', 'shutdown complete: database closed']),
     );
     expect(lines.filter((line) => line.msg === 'request completed').every((line) => line.requestId)).toBe(true);
   });
@@ -129,24 +125,32 @@ describe('slicewise-api', () => {
     const file = join(tempDir(), 'tokens.json');
     const fromFile = 'a-long-random-token-from-the-file';
     const fromEnv = 'a-long-random-token-from-the-env';
-    writeFileSync(file, JSON.stringify({ [fromFile]: { id: 'ada', permissions: ['accounts:write'] } }));
-    const { base } = await start(
-      {
-        SLICEWISE_TOKENS_FILE: file,
-        SLICEWISE_TOKENS: JSON.stringify({ [fromEnv]: { id: 'rita', permissions: [] } }),
-        SLICEWISE_DB: ':memory:',
-      },
-      withFixtures,
-    );
-    const create = (token: string, handle: string) =>
-      fetch(`${base}/accounts`, {
+    writeFileSync(file, JSON.stringify({ [fromFile]: { id: 'ada', permissions: ['users:write'] } }));
+    const { base } = await start({
+      SLICEWISE_TOKENS_FILE: file,
+      SLICEWISE_TOKENS: JSON.stringify({ [fromEnv]: { id: 'rita', permissions: [] } }),
+      SLICEWISE_DB: ':memory:',
+    });
+    const register = (token: string, name: string) =>
+      fetch(`${base}/users`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ handle, email: `${handle}@example.com` }),
+        body: JSON.stringify({ name, email: `${name}@example.com` }),
       });
 
-    expect((await create(fromFile, 'ada')).status).toBe(201);
-    expect((await create(fromEnv, 'rita')).status).toBe(403);
-    expect((await create('an-unknown-token-of-some-length', 'eve')).status).toBe(401);
+    expect((await register(fromFile, 'ada')).status).toBe(201);
+    expect((await register(fromEnv, 'rita')).status).toBe(403);
+    expect((await register('an-unknown-token-of-some-length', 'eve')).status).toBe(401);
+  });
+
+  it("documents the API with its package's real version", async () => {
+    const { base } = await start({ SLICEWISE_DB: ':memory:' });
+    const document = (await (await fetch(`${base}/openapi.json`)).json()) as { info: { version: string } };
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
+
+    expect(document.info.version).toBe(version);
+    expect(version).not.toBe('0.0.0');
   });
 });

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
+import { startServer } from './serve.js';
 import { slices } from './slices.js';
-import { startServer } from './start.js';
 
 startServer({ slices }).catch((error: unknown) => {
   process.stderr.write(`slicewise-api: ${(error as Error)?.message ?? String(error)}\n`);

@@ -1,43 +1,35 @@
 import { Readable } from 'node:stream';
 import {
-  type Caller,
-  type DispatchOptions,
-  type HttpExposure,
   type Mediator,
   type MessageDescription,
   type Request,
   requestFromInput,
   type StreamRequest,
-  TimeoutError,
 } from '@slicewise/mediator';
-import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
+import type { FastifyInstance, FastifyRequest, RouteShorthandOptions } from 'fastify';
 import type { TokenStore } from './auth.js';
 import { sendWhileBusy } from './busy-retry.js';
-import { clientGone, HttpError, problemFor } from './problem.js';
+import { authenticateHook, type DispatchSettings, dispatchOptions } from './dispatch.js';
+import type { ExposedRequest, HttpMeta } from './http-meta.js';
+import { nextPageLink } from './paging.js';
+import { HttpError, problemFor } from './problem.js';
 import { guardedBody } from './request-body.js';
 import { responseSerializer } from './serialization.js';
 
-/** A request the API serves over HTTP: its description, and its declaration's HTTP exposure. */
-export interface ExposedRequest {
-  readonly description: MessageDescription;
-  readonly http: HttpExposure;
-}
-
 /** Options the generated routes share. */
-export interface RouteOptions {
+export interface RouteOptions extends DispatchSettings {
   readonly tokens: TokenStore;
-  /** Deadline of one dispatch in milliseconds; `TIMEOUT` (504) past it. */
-  readonly requestTimeout: number;
   /** An NDJSON body that sends nothing for this long fails the stream with 408. */
   readonly bodyIdleTimeout: number;
+  /** The route's OpenAPI operation, as a route schema for `@fastify/swagger` (documentation only, never compiled). */
+  readonly documentation?: (request: ExposedRequest) => Record<string, unknown>;
 }
 
-/** The requests of a composition that declare an HTTP exposure, in the order the mediator lists them. */
-export function exposedRequests(mediator: Mediator): ExposedRequest[] {
-  return mediator
-    .describe()
-    .filter((description) => description.kind !== 'notification' && description.declaration.http !== undefined)
-    .map((description) => ({ description, http: description.declaration.http as HttpExposure }));
+/** The route config that hands `@fastify/swagger` the operation documented from the declaration. */
+function documented(exposed: ExposedRequest, options: RouteOptions): { config?: Record<string, unknown> } {
+  if (!options.documentation) return {};
+  const schema = options.documentation(exposed);
+  return { config: { swaggerTransform: () => ({ schema }) } };
 }
 
 /** `/users/{id}` → `/users/:id`. */
@@ -55,7 +47,7 @@ function mediaTypeOf(request: FastifyRequest): string | undefined {
  * The raw input of a request: query, then the body's fields, then the path parameters (which win). An NDJSON
  * body is not read here: it is handed to the slice as the input field `body`, the request's byte stream.
  */
-function rawInput(request: FastifyRequest, http: HttpExposure): Record<string, unknown> {
+function rawInput(request: FastifyRequest, http: HttpMeta): Record<string, unknown> {
   const query = request.query as Record<string, unknown>;
   const params = request.params as Record<string, unknown>;
   const body = request.body;
@@ -73,61 +65,6 @@ function rawInput(request: FastifyRequest, http: HttpExposure): Record<string, u
     throw new HttpError(400, 'The request body must be a JSON object');
   }
   return { ...query, ...body, ...params };
-}
-
-/**
- * Caller, cancellation and deadline of one dispatch, with the request id as correlation id. The signal is made
- * only when the dispatch first needs one (most requests finish synchronously on SQLite and never do): one
- * AbortController, aborted with `CANCELLED` when the client goes away before the response is sent, or with
- * `TIMEOUT` at the deadline (one timer, cleared when the response closes).
- */
-function dispatchOptions(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  options: RouteOptions,
-): DispatchOptions & { signal: () => AbortSignal } {
-  const caller = (request as AuthenticatedRequest)[callerKey];
-  const response = reply.raw;
-  let made: AbortSignal | undefined;
-  const signal = (): AbortSignal => {
-    made ??= makeSignal();
-    return made;
-  };
-  const makeSignal = (): AbortSignal => {
-    const controller = new AbortController();
-    if (response.destroyed && !response.writableFinished) {
-      controller.abort(clientGone());
-      return controller.signal;
-    }
-    const deadline = setTimeout(
-      () => controller.abort(new TimeoutError(`The request ran past its ${options.requestTimeout} ms deadline`)),
-      options.requestTimeout,
-    );
-    response.once('close', () => {
-      clearTimeout(deadline);
-      if (!response.writableFinished) controller.abort(clientGone());
-    });
-    return controller.signal;
-  };
-  return caller ? { signal, correlationId: request.id, caller } : { signal, correlationId: request.id };
-}
-
-const callerKey = Symbol('slicewise.caller');
-type AuthenticatedRequest = FastifyRequest & { [callerKey]?: Caller };
-
-/**
- * Authenticates before anything else of the request is read (a body from an unknown token is not even parsed):
- * an unknown token or another scheme is `UNAUTHORIZED` (401); no header, no caller.
- */
-function authenticateHook(tokens: TokenStore) {
-  return (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) => {
-    try {
-      (request as AuthenticatedRequest)[callerKey] = tokens.authenticate(request.headers.authorization);
-      done();
-    } catch (error) {
-      done(error as Error);
-    }
-  };
 }
 
 /** NDJSON lines of a stream's items; a failure after the first item becomes a last `{"error": problem}` line. */
@@ -185,7 +122,9 @@ export function mountRequests(
   options: RouteOptions,
 ): void {
   const onRequest = authenticateHook(options.tokens);
-  for (const { description, http } of requests) {
+  for (const exposed of requests) {
+    const { description, http, defaultLimit } = exposed;
+    const paging = http.paging;
     const status = http.status ?? 200;
     const url = toFastifyPath(http.path);
     if (description.kind === 'stream') {
@@ -193,6 +132,7 @@ export function mountRequests(
         method: http.method,
         url,
         onRequest,
+        ...documented(exposed, options),
         handler: async (request, reply) => {
           const dispatch = dispatchOptions(request, reply, options);
           const input = rawInput(request, http);
@@ -216,6 +156,7 @@ export function mountRequests(
       method: http.method,
       url,
       onRequest,
+      ...documented(exposed, options),
       ...serializationOptions(app, description, status),
       handler: async (request, reply) => {
         const message = requestFromInput(description.message, rawInput(request, http)) as Request<unknown>;
@@ -228,6 +169,10 @@ export function mountRequests(
         );
         if (status === 204 || result === undefined) return reply.code(status === 200 ? 204 : status).send();
         if (status !== 200) reply.code(status);
+        if (paging !== undefined && Array.isArray(result)) {
+          const link = nextPageLink(request, result, paging.after, defaultLimit);
+          if (link !== undefined) reply.header('link', link);
+        }
         // A string or null goes out as JSON.stringify says, never through an output schema's serializer.
         if (typeof result === 'string' || result === null)
           return reply.type('application/json; charset=utf-8').send(JSON.stringify(result));

@@ -1,7 +1,7 @@
 import { compileErrors, validate } from '@readme/openapi-parser';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openApiDocument } from './openapi.js';
+import { operationSchema } from './openapi.js';
 import { startTestServer, type TestServer } from './test-fixtures/harness.js';
 
 let server: TestServer;
@@ -39,8 +39,11 @@ describe('GET /openapi.json', () => {
   it('lists every exposed request, once, under its declared method and path', () => {
     const exposed = server.host.mediator
       .describe()
-      .filter((message) => message.declaration.http)
-      .map((message) => `${message.declaration.http?.method} ${message.declaration.http?.path} ${message.name}`);
+      .filter((message) => message.declaration.meta?.http)
+      .map(
+        (message) =>
+          `${message.declaration.meta?.http?.method} ${message.declaration.meta?.http?.path} ${message.name}`,
+      );
     const listed = Object.entries(document.paths ?? {}).flatMap(([path, item]) =>
       Object.entries(item as Record<string, OpenAPIV3_1.OperationObject>).map(
         ([method, operation]) => `${method.toUpperCase()} ${path} ${operation.operationId}`,
@@ -48,7 +51,7 @@ describe('GET /openapi.json', () => {
     );
 
     expect(listed.sort()).toEqual(exposed.sort());
-    expect(listed.length).toBe(16); // 9 fixture operations and the 7 of the user slices
+    expect(listed.length).toBe(17); // 10 fixture operations and the 7 of the user slices
   });
 
   it('describes path and query parameters from the input schema', () => {
@@ -94,7 +97,7 @@ describe('GET /openapi.json', () => {
     ]);
     expect((importing.parameters as OpenAPIV3_1.ParameterObject[]).map((p) => p.name)).toEqual(['dryRun']);
     expect(remove.responses?.['204']).toEqual({ description: 'Done' });
-    expect(document.paths?.['/accounts/{id}']?.get?.security).toBeUndefined();
+    expect(document.paths?.['/accounts/{id}']?.get?.security).toEqual([]); // public: no token needed
     expect(document.components?.securitySchemes).toEqual({ bearerAuth: { type: 'http', scheme: 'bearer' } });
   });
 
@@ -131,39 +134,36 @@ describe('GET /openapi.json', () => {
     const schema = {
       '~standard': { version: 1 as const, vendor: 'custom', validate: (value: unknown) => ({ value }) },
     };
-    const generated = openApiDocument([
-      {
-        description: {
-          message: class Ping {},
-          name: 'Ping',
-          kind: 'query',
-          slices: ['s'],
-          handlers: ['h'],
-          pipeline: [],
-          declaration: { input: schema, output: schema },
-        },
-        http: { method: 'POST', path: '/ping' },
+    const ping = operationSchema({
+      description: {
+        message: class Ping {},
+        name: 'Ping',
+        kind: 'query',
+        slices: ['s'],
+        handlers: ['h'],
+        pipeline: [],
+        declaration: { input: schema, output: schema },
       },
-    ]) as unknown as OpenAPIV3_1.Document;
-    const ping = operation(generated, '/ping', 'post');
+      http: { method: 'POST', path: '/ping' },
+      pathParameters: [],
+    }) as { body: unknown; response: Record<string, { content: Record<string, { schema: unknown }> }> };
 
-    expect((ping.requestBody as OpenAPIV3_1.RequestBodyObject).content['application/json']?.schema).toEqual({
-      type: 'object',
-      properties: {},
-    });
-    expect(successSchema(ping)).toEqual({});
+    expect(ping.body).toEqual({ type: 'object', properties: {} });
+    expect(ping.response['200']?.content['application/json']?.schema).toEqual({});
   });
 });
 
 describe('GET /docs', () => {
-  it('serves a self-contained page that renders /openapi.json', async () => {
-    const response = await fetch(`${server.base}/docs`);
+  it('serves Swagger UI from this server only: no asset from another origin', async () => {
+    const response = await fetch(`${server.base}/docs/`);
     const html = await response.text();
 
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(response.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
-    expect(html).toContain("fetch('openapi.json')");
-    expect(html).not.toMatch(/<(script|link)[^>]+(src|href)=/);
+    expect(response.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
+    expect(html).toContain('swagger-ui');
+    expect(html).not.toMatch(/(src|href)=["']?(https?:)?\/\//);
+    const initializer = await (await fetch(`${server.base}/docs/static/swagger-initializer.js`)).text();
+    expect(initializer).toContain('validatorUrl: null');
   });
 });

@@ -7,9 +7,9 @@ import { Database } from '@slicewise/db';
 import {
   Command,
   ConflictError,
-  type DispatchContext,
   declareRequest,
   defineSlice,
+  type HandlerContext,
   handle,
   handleStream,
   type InputOf,
@@ -46,14 +46,14 @@ const accountFields = z.object({
 
 const getInput = z.object({ id: z.coerce.number().int().positive() });
 /** One account by id; NOT_FOUND when there is none. */
-export class GetAccount extends Query<AccountDto> {
+export class GetAccount extends Query<AccountDto, InputOf<typeof getInput>> {
   static readonly declaration = declareRequest({
     input: getInput,
     output: accountDtoSchema,
     description: 'One account by id',
-    http: { method: 'GET', path: '/accounts/{id}' },
+    meta: { http: { method: 'GET', path: '/accounts/{id}' } },
   });
-  constructor(readonly input: InputOf<typeof getInput>) {
+  constructor(readonly input: z.input<typeof getInput>) {
     super();
   }
 }
@@ -64,41 +64,41 @@ const listInput = z.object({
   minAge: z.coerce.number().int().min(0).optional(),
 });
 /** A page of accounts by id, with coerced query-string parameters. */
-export class ListAccounts extends Query<AccountDto[]> {
+export class ListAccounts extends Query<AccountDto[], InputOf<typeof listInput>> {
   static readonly declaration = declareRequest({
     input: listInput,
     output: z.array(accountDtoSchema),
     description: 'A page of accounts, ordered by id',
-    http: { method: 'GET', path: '/accounts' },
+    meta: { http: { method: 'GET', path: '/accounts' } },
   });
-  constructor(readonly input: InputOf<typeof listInput>) {
+  constructor(readonly input: z.input<typeof listInput>) {
     super();
   }
 }
 
 /** Creates an account; CONFLICT when the handle is taken. */
-export class CreateAccount extends Command<AccountDto> {
+export class CreateAccount extends Command<AccountDto, InputOf<typeof accountFields>> {
   static readonly declaration = declareRequest({
     input: accountFields,
     output: accountDtoSchema,
     description: 'Create an account',
-    http: { method: 'POST', path: '/accounts', status: 201 },
+    meta: { http: { method: 'POST', path: '/accounts', status: 201 } },
     permissions: ['accounts:write'],
   });
-  constructor(readonly input: InputOf<typeof accountFields>) {
+  constructor(readonly input: z.input<typeof accountFields>) {
     super();
   }
 }
 
 /** Deletes an account; 204 when done. */
-export class DeleteAccount extends Command<void> {
+export class DeleteAccount extends Command<void, InputOf<typeof getInput>> {
   static readonly declaration = declareRequest({
     input: getInput,
     description: 'Delete an account',
-    http: { method: 'DELETE', path: '/accounts/{id}', status: 204 },
+    meta: { http: { method: 'DELETE', path: '/accounts/{id}', status: 204 } },
     permissions: ['accounts:admin'],
   });
-  constructor(readonly input: InputOf<typeof getInput>) {
+  constructor(readonly input: z.input<typeof getInput>) {
     super();
   }
 }
@@ -118,14 +118,14 @@ export interface ImportProgress {
   message?: string;
 }
 /** Imports accounts from an NDJSON body, one account per line, yielding progress per line. */
-export class ImportAccounts extends StreamRequest<ImportProgress> {
+export class ImportAccounts extends StreamRequest<ImportProgress, InputOf<typeof importInput>> {
   static readonly declaration = declareRequest({
     input: importInput,
     description: 'Import accounts from NDJSON, one per line',
-    http: { method: 'POST', path: '/accounts/import', body: 'ndjson' },
+    meta: { http: { method: 'POST', path: '/accounts/import', body: 'ndjson' } },
     permissions: ['accounts:write'],
   });
-  constructor(readonly input: InputOf<typeof importInput>) {
+  constructor(readonly input: z.input<typeof importInput>) {
     super();
   }
 }
@@ -135,13 +135,13 @@ export class CountAccounts extends Query<number> {}
 
 const slowInput = z.object({ ms: z.coerce.number().int().min(0).max(60_000) });
 /** Waits `ms` milliseconds or until cancelled, recording what its signal said. */
-export class WaitAWhile extends Query<{ waited: number }> {
+export class WaitAWhile extends Query<{ waited: number }, InputOf<typeof slowInput>> {
   static readonly declaration = declareRequest({
     input: slowInput,
     description: 'Wait a while (tests cancellation and deadlines)',
-    http: { method: 'GET', path: '/fixtures/wait' },
+    meta: { http: { method: 'GET', path: '/fixtures/wait' } },
   });
-  constructor(readonly input: InputOf<typeof slowInput>) {
+  constructor(readonly input: z.input<typeof slowInput>) {
     super();
   }
 }
@@ -150,7 +150,15 @@ export class WaitAWhile extends Query<{ waited: number }> {
 export class Explode extends Query<never> {
   static readonly declaration = declareRequest({
     description: 'Always fails',
-    http: { method: 'GET', path: '/fixtures/explode' },
+    meta: { http: { method: 'GET', path: '/fixtures/explode' } },
+  });
+}
+
+/** A handler whose SQL has a typo (`emial`): our bug, so 500 INTERNAL, never the SQL or the schema in the answer. */
+export class SelectTypo extends Query<unknown[]> {
+  static readonly declaration = declareRequest({
+    description: 'Reads a column that does not exist',
+    meta: { http: { method: 'GET', path: '/fixtures/typo' } },
   });
 }
 
@@ -173,7 +181,7 @@ function insertAccount(db: Database, input: InputOf<typeof accountFields>): Acco
 @Service()
 class GetAccountHandler implements RequestHandler<GetAccount> {
   constructor(private readonly db: Database) {}
-  handle({ input }: GetAccount): AccountDto {
+  handle(_request: GetAccount, { input }: HandlerContext<GetAccount>): AccountDto {
     const [row] = this.db.query<AccountDto>('SELECT id, handle, email, age FROM accounts WHERE id = ?', [input.id]);
     if (!row) throw new NotFoundError(`Account ${input.id} does not exist`, { details: { id: input.id } });
     return toDto(row);
@@ -183,7 +191,7 @@ class GetAccountHandler implements RequestHandler<GetAccount> {
 @Service()
 class ListAccountsHandler implements RequestHandler<ListAccounts> {
   constructor(private readonly db: Database) {}
-  handle({ input }: ListAccounts): AccountDto[] {
+  handle(_request: ListAccounts, { input }: HandlerContext<ListAccounts>): AccountDto[] {
     return this.db
       .query<AccountDto>(
         'SELECT id, handle, email, age FROM accounts WHERE id > ? AND coalesce(age, 0) >= ? ORDER BY id LIMIT ?',
@@ -197,7 +205,7 @@ class ListAccountsHandler implements RequestHandler<ListAccounts> {
 @Service()
 class CreateAccountHandler implements RequestHandler<CreateAccount> {
   constructor(private readonly db: Database) {}
-  handle({ input }: CreateAccount): AccountDto {
+  handle(_request: CreateAccount, { input }: HandlerContext<CreateAccount>): AccountDto {
     return this.db.atomic(() => insertAccount(this.db, input));
   }
 }
@@ -205,7 +213,7 @@ class CreateAccountHandler implements RequestHandler<CreateAccount> {
 @Service()
 class DeleteAccountHandler implements RequestHandler<DeleteAccount> {
   constructor(private readonly db: Database) {}
-  handle({ input }: DeleteAccount): void {
+  handle(_request: DeleteAccount, { input }: HandlerContext<DeleteAccount>): void {
     const { changes } = this.db.execute('DELETE FROM accounts WHERE id = ?', [input.id]);
     if (changes === 0) throw new NotFoundError(`Account ${input.id} does not exist`);
   }
@@ -227,7 +235,7 @@ async function* linesOf(body: AsyncIterable<Uint8Array>): AsyncGenerator<string>
 @Service()
 class ImportAccountsHandler implements StreamHandler<ImportAccounts> {
   constructor(private readonly db: Database) {}
-  async *handle({ input }: ImportAccounts): AsyncIterable<ImportProgress> {
+  async *handle(_request: ImportAccounts, { input }: HandlerContext<ImportAccounts>): AsyncIterable<ImportProgress> {
     let line = 0;
     for await (const text of linesOf(input.body)) {
       line += 1;
@@ -268,7 +276,8 @@ class CountAccountsHandler implements RequestHandler<CountAccounts> {
 
 @Service()
 class WaitAWhileHandler implements RequestHandler<WaitAWhile> {
-  async handle({ input }: WaitAWhile, context: DispatchContext): Promise<{ waited: number }> {
+  async handle(_request: WaitAWhile, context: HandlerContext<WaitAWhile>): Promise<{ waited: number }> {
+    const { input } = context;
     try {
       await sleep(input.ms, undefined, { signal: context.signal });
     } catch (error) {
@@ -277,6 +286,14 @@ class WaitAWhileHandler implements RequestHandler<WaitAWhile> {
       throw error;
     }
     return { waited: input.ms };
+  }
+}
+
+@Service()
+class SelectTypoHandler implements RequestHandler<SelectTypo> {
+  constructor(private readonly db: Database) {}
+  handle(): unknown[] {
+    return this.db.query('SELECT emial FROM users').all();
   }
 }
 
@@ -302,6 +319,7 @@ export const accounts = defineSlice({
     handle(CountAccounts, CountAccountsHandler),
     handle(WaitAWhile, WaitAWhileHandler),
     handle(Explode, ExplodeHandler),
+    handle(SelectTypo, SelectTypoHandler),
   ],
   migrations: [
     {

@@ -289,8 +289,8 @@ describe('POST /accounts/import (stream request with an NDJSON body)', () => {
 
 describe('every generated route', () => {
   it('answers 401 problem+json with WWW-Authenticate for an unknown bearer token, before anything runs', async () => {
-    const exposed = server.host.mediator.describe().flatMap((message) => message.declaration.http ?? []);
-    expect(exposed.length).toBe(16); // 9 fixture routes and the 7 of the user slices
+    const exposed = server.host.mediator.describe().flatMap((message) => message.declaration.meta?.http ?? []);
+    expect(exposed.length).toBe(17); // 10 fixture routes and the 7 of the user slices
 
     for (const http of exposed) {
       const withBody = ['POST', 'PUT', 'PATCH'].includes(http.method);
@@ -334,7 +334,7 @@ describe('routes that are not there', () => {
   });
 
   it('mounts no route for a request without an HTTP exposure', async () => {
-    const exposed = server.host.mediator.describe().filter((message) => message.declaration.http);
+    const exposed = server.host.mediator.describe().filter((message) => message.declaration.meta?.http);
     const document = (await (await fetch(`${base}/openapi.json`)).json()) as { paths: Record<string, object> };
 
     expect(server.host.mediator.describe().map((message) => message.name)).toEqual(
@@ -354,6 +354,7 @@ describe('routes that are not there', () => {
         'ImportAccounts',
         'ListAccounts',
         'WaitAWhile',
+        'SelectTypo',
         'ShapeAccount',
         'UncompiledOutput',
         'ListUsers',
@@ -386,6 +387,19 @@ describe('failures inside handlers', () => {
     const logged = server.logs.find((line) => line.msg === 'request failed');
     expect(logged).toMatchObject({ level: 50, requestId: 'req-explode-1' });
     expect(JSON.stringify(logged)).toMatch(/no such column: password_hash/);
+  });
+
+  it("answers a typo in a handler's SQL through @slicewise/db with 500 INTERNAL, the detail only in the log", async () => {
+    const response = await fetch(`${base}/fixtures/typo`, { headers: { 'x-request-id': 'req-typo-1' } });
+    const text = await response.text();
+
+    expect(response.status).toBe(500);
+    expect(JSON.parse(text)).toMatchObject({ status: 500, code: 'INTERNAL', requestId: 'req-typo-1' });
+    expect(JSON.parse(text)).not.toHaveProperty('detail');
+    expect(text).not.toMatch(/emial|users|SELECT|column|SQLITE/i);
+    const logged = server.logs.find((line) => line.msg === 'request failed' && line.requestId === 'req-typo-1');
+    expect(logged).toMatchObject({ level: 50 });
+    expect(JSON.stringify(logged)).toMatch(/no such column: emial/);
   });
 });
 

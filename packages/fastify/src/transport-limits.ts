@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
-import type { HttpLimits } from './config.js';
 import { ConnectionGuard } from './connection-guard.js';
+import type { HttpLimits } from './limits.js';
 import { problemContentType, problemFor, rawProblemResponse } from './problem.js';
 
 /** How often Node checks the headers and receive deadlines: a fraction of the shortest, within 100 ms – 1 s. */

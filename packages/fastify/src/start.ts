@@ -3,7 +3,8 @@ import type { Slice } from '@slicewise/mediator';
 import type { FastifyInstance } from 'fastify';
 import { TokenStore } from './auth.js';
 import { type ApiConfig, readConfig } from './config.js';
-import { buildServer, drain } from './server.js';
+import { drain, type OpenApiOptions } from './plugin.js';
+import { buildServer } from './server.js';
 
 /** Options of {@link startServer}. */
 export interface StartOptions {
@@ -13,6 +14,8 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   /** Shut down gracefully on SIGTERM and SIGINT, then exit. Default true. */
   handleSignals?: boolean;
+  /** The OpenAPI document's title, version (the host's real version) and servers; `false` for none. */
+  openapi?: OpenApiOptions | false;
 }
 
 /** A listening API. */
@@ -38,10 +41,11 @@ export async function startServer({
   slices,
   env = process.env,
   handleSignals = true,
+  openapi,
 }: StartOptions): Promise<RunningServer> {
   const config = readConfig(env);
   // Start-up (migrations) may wait for another process's lock as long as SQLite's default; serving then waits
-  // only briefly in SQLite and retries without blocking the event loop (see routes.ts).
+  // only briefly in SQLite and retries without blocking the event loop (see busy-retry.ts).
   const host = createHost({
     slices,
     database: config.database,
@@ -51,7 +55,8 @@ export async function startServer({
   const tokens = new TokenStore(config.tokens);
   const app = buildServer({
     host,
-    tokens,
+    auth: tokens,
+    ...(openapi === undefined ? {} : { openapi }),
     logger: { level: config.logLevel },
     requestTimeout: config.requestTimeout,
     bodyLimit: config.bodyLimit,
@@ -100,6 +105,9 @@ export async function startServer({
     await app.close().catch(() => undefined);
     throw error;
   }
-  app.log.info({ database: config.database, tokens: tokens.size, applied: host.applied.length }, 'slicewise api ready');
+  app.log.info(
+    { database: config.database, tokens: tokens.size, applied: host.applied.length },
+    'slicewise http ready',
+  );
   return { app, host, config, address, close };
 }

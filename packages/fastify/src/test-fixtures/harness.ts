@@ -9,9 +9,9 @@ import { createHost, type Host } from '@slicewise/host';
 import type { FastifyInstance } from 'fastify';
 import { TokenStore } from '../auth.js';
 import { buildServer, type ServerOptions } from '../server.js';
-import { slices } from '../slices.js';
 import { accounts } from './accounts.js';
 import { outputs } from './outputs.js';
+import { slices } from './user-slices.js';
 
 /** Tokens the tests use: a reader (no permission), a writer and an admin (`*`). */
 export const tokens = {
@@ -47,7 +47,7 @@ export async function startTestServer(options: Partial<Omit<ServerOptions, 'host
   const app = buildServer({
     host,
     logger: { level: 'info', stream },
-    tokens: new TokenStore({
+    auth: new TokenStore({
       [tokens.reader]: { id: 'rita', permissions: [] },
       [tokens.writer]: { id: 'wanda', permissions: ['accounts:write'] },
       [tokens.admin]: { id: 'ada', permissions: ['*'] },

@@ -2,7 +2,15 @@
  * Fixture requests for output schemas (tests only): results that keep to, go beyond or break their declared
  * output, and an output fast-json-stringify cannot compile. Not composed by the production entry point.
  */
-import { declareRequest, defineSlice, handle, type InputOf, Query, type RequestHandler } from '@slicewise/mediator';
+import {
+  declareRequest,
+  defineSlice,
+  type HandlerContext,
+  handle,
+  type InputOf,
+  Query,
+  type RequestHandler,
+} from '@slicewise/mediator';
 import { Service } from 'typedi';
 import { z } from 'zod';
 import { type AccountDto, accountDtoSchema } from './accounts.js';
@@ -20,12 +28,12 @@ export const shapes: Record<InputOf<typeof shapeInput>['shape'], unknown> = {
 };
 
 /** Answers `shapes[shape]` as an account, whatever it is: the declared output decides what is sent. */
-export class ShapeAccount extends Query<AccountDto> {
+export class ShapeAccount extends Query<AccountDto, InputOf<typeof shapeInput>> {
   static readonly declaration = declareRequest({
     input: shapeInput,
     output: accountDtoSchema,
     description: 'An account of the given shape (tests output serialization)',
-    http: { method: 'GET', path: '/fixtures/output' },
+    meta: { http: { method: 'GET', path: '/fixtures/output' } },
   });
   constructor(readonly input: InputOf<typeof shapeInput>) {
     super();
@@ -61,13 +69,13 @@ export class UncompiledOutput extends Query<Pair> {
   static readonly declaration = declareRequest({
     output: uncompilable,
     description: 'A result whose output schema cannot be compiled (tests the fallback)',
-    http: { method: 'GET', path: '/fixtures/output-fallback' },
+    meta: { http: { method: 'GET', path: '/fixtures/output-fallback' } },
   });
 }
 
 @Service()
 class ShapeAccountHandler implements RequestHandler<ShapeAccount> {
-  handle({ input }: ShapeAccount): AccountDto {
+  handle(_request: ShapeAccount, { input }: HandlerContext<ShapeAccount>): AccountDto {
     return shapes[input.shape] as AccountDto; // deliberately whatever the shape is
   }
 }
