@@ -8,6 +8,16 @@ export interface DatabaseOptions {
   wal?: boolean;
   /** `PRAGMA synchronous`. Default `NORMAL`, durable with WAL. */
   synchronous?: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
+  /**
+   * Who copies the write-ahead log into the file (a checkpoint, with its fsyncs). `auto` (default): SQLite, inside
+   * the commit that grows the log past 1000 pages, on the writing thread. `background`: a worker thread with its own
+   * connection, every {@link checkpointIntervalMs} when the file changed (PASSIVE: it never blocks a reader or a
+   * writer), so no commit of this connection pays for it; stopped by `close()`. For a server whose event loop
+   * must not stall. Ignored in memory, read-only or without WAL.
+   */
+  checkpoint?: 'auto' | 'background';
+  /** With `checkpoint: 'background'`, milliseconds between two looks at the file. Default 200. */
+  checkpointIntervalMs?: number;
   /** Open read-only. Default false. */
   readonly?: boolean;
   /** Called with the SQL (values expanded) of every statement this connection runs. Costs nothing when unset. */
