@@ -45,7 +45,8 @@ export async function startServer({
   const host = createHost({
     slices,
     database: config.database,
-    databaseOptions: { synchronous: config.db.synchronous, busyTimeout: 5_000 },
+    // A worker thread checkpoints the WAL, so no commit on the event loop copies the log and waits for its fsyncs.
+    databaseOptions: { synchronous: config.db.synchronous, busyTimeout: 5_000, checkpoint: 'background' },
   });
   host.db.raw.pragma(`busy_timeout = ${config.db.busyTimeout}`);
   const tokens = new TokenStore(config.tokens);
