@@ -19,7 +19,11 @@ export interface EventLogOptions {
   wakeDelayMs?: number;
   /** How often to look for events other processes committed (`PRAGMA data_version`), in ms. Default 200. */
   pollMs?: number;
-  /** Most milliseconds of subscription work before yielding to the event loop. Default 20. */
+  /**
+   * Most milliseconds of subscription work before yielding to the event loop (a step in progress finishes first).
+   * Default 10: a request that arrives meanwhile may also wait for a writer's turn in the same loop iteration
+   * (an import's batch), so the two together stay well under 50 ms.
+   */
   sliceMs?: number;
   /** Milliseconds before attempt `n + 1` of a failing event. Default 100 ms doubling, at most 30 s. */
   backoff?: (attempts: number) => number;
@@ -102,7 +106,7 @@ export class EventLog implements EventSink {
     this.#options = {
       pollMs: options.pollMs ?? 200,
       wakeDelayMs: options.wakeDelayMs ?? 5,
-      sliceMs: options.sliceMs ?? 20,
+      sliceMs: options.sliceMs ?? 10,
       backoff: options.backoff ?? defaultBackoff,
       leaseMs: options.leaseMs ?? 30_000,
       maxBatchBytes: options.maxBatchBytes ?? 262_144,
