@@ -45,7 +45,7 @@ export async function startServer({
   const host = createHost({
     slices,
     database: config.database,
-    // A worker thread checkpoints the WAL, so no commit on the event loop copies the log and waits for its fsyncs.
+    // A worker thread checkpoints the WAL, so commits on the event loop rarely copy the log and wait for its fsyncs.
     databaseOptions: { synchronous: config.db.synchronous, busyTimeout: 5_000, checkpoint: 'background' },
   });
   host.db.raw.pragma(`busy_timeout = ${config.db.busyTimeout}`);

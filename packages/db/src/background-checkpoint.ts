@@ -52,21 +52,29 @@ parentPort.on('message', () => {
 `;
 
 export /** The checked checkpoint options: whether a worker checkpoints, and how often it looks. */
-function checkpointOptions(options: DatabaseOptions): { background: boolean; intervalMs: number } {
+function checkpointOptions(options: DatabaseOptions): {
+  background: boolean;
+  intervalMs: number;
+  backstopPages: number;
+} {
   const mode = options.checkpoint ?? 'auto';
   if (mode !== 'auto' && mode !== 'background') throw new TypeError(`Unknown checkpoint mode ${mode}`);
   const intervalMs = Math.trunc(options.checkpointIntervalMs ?? 200);
   if (!(intervalMs >= 1)) throw new TypeError(`checkpointIntervalMs must be at least 1, not ${intervalMs}`);
-  return { background: mode === 'background', intervalMs };
+  const backstopPages = Math.trunc(options.checkpointBackstopPages ?? 10_000);
+  if (!(backstopPages >= 1)) throw new TypeError(`checkpointBackstopPages must be at least 1, not ${backstopPages}`);
+  return { background: mode === 'background', intervalMs, backstopPages };
 }
 
 /** How long `stop` waits for a checkpoint in progress before it lets the worker go. */
 const stopWaitMs = 5_000;
 
 /**
- * Checkpoints a WAL database from a worker thread with its own connection, so the thread that writes never copies
- * the log into the file or waits for its fsyncs inside a commit (SQLite's automatic checkpoint does both, in the
- * commit that grows the log past 1000 pages). The writer turns its automatic checkpoint off while this runs.
+ * Checkpoints a WAL database from a worker thread with its own connection, so the thread that writes does not copy
+ * the log into the file or wait for its fsyncs inside a commit (SQLite's automatic checkpoint does both, in the
+ * commit that grows the log past 1000 pages). The writer moves its automatic checkpoint to a backstop far higher:
+ * the log starts over only after a checkpoint that caught up with the last commit, which a worker racing writes that
+ * never pause does not manage, so the writer's own (then small: the worker copied the rest) checkpoint bounds it.
  */
 export class BackgroundCheckpointer {
   readonly #worker: Worker;

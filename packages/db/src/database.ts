@@ -61,7 +61,7 @@ export class Database {
       this.raw.pragma(`cache_size = -${kib}`);
     }
     this.#checkpointer = checkpoint.background
-      ? this.#checkpointInBackground(synchronous, checkpoint.intervalMs)
+      ? this.#checkpointInBackground(synchronous, checkpoint.intervalMs, checkpoint.backstopPages)
       : undefined;
     this.#transaction = this.raw.transaction((fn: () => unknown) => {
       const result = fn();
@@ -233,12 +233,16 @@ export class Database {
   }
 
   /**
-   * With `checkpoint: 'background'` on a writable WAL file: turns this connection's automatic checkpoint off and
-   * starts the worker that checkpoints instead (or undefined: SQLite's automatic checkpoint stays).
+   * With `checkpoint: 'background'` on a writable WAL file: moves this connection's automatic checkpoint to the
+   * backstop and starts the worker that checkpoints instead (or undefined: SQLite's automatic checkpoint stays).
    */
-  #checkpointInBackground(synchronous: string, intervalMs: number): BackgroundCheckpointer | undefined {
+  #checkpointInBackground(
+    synchronous: string,
+    intervalMs: number,
+    backstopPages: number,
+  ): BackgroundCheckpointer | undefined {
     if (this.raw.readonly || this.raw.pragma('journal_mode', { simple: true }) !== 'wal') return undefined;
-    this.raw.pragma('wal_autocheckpoint = 0');
+    this.raw.pragma(`wal_autocheckpoint = ${backstopPages}`);
     return new BackgroundCheckpointer({
       filename: this.raw.name,
       synchronous,
