@@ -128,6 +128,26 @@ describe('ImportUsers', () => {
     host.close();
   });
 
+  it('gives the event loop a turn between reading a buffered batch and writing it, and after writing it', async () => {
+    const host = newHost();
+    const rows = Array.from({ length: 4 }, (_, i) => ({ name: `U${i}`, email: `u${i}@example.com` }));
+    const countedAtTurns: number[] = [];
+    let importing = true;
+    const countEachTurn = () => {
+      if (!importing) return;
+      countedAtTurns.push(host.db.table('users').countWhere());
+      setImmediate(countEachTurn);
+    };
+
+    setImmediate(countEachTurn); // other work of the host's thread, one piece per turn
+    await collect(host.mediator.stream(new ImportUsers({ body: ndjson(...rows), batch: 2 }), writer));
+    importing = false;
+
+    // the whole body is buffered, yet the first turn comes before the first write, and one between the batches
+    expect(countedAtTurns.slice(0, 3)).toEqual([0, 2, 2]);
+    host.close();
+  });
+
   it('appends one UsersRegistered per batch to the event log with its rows; in-process handlers run after the commit', async () => {
     const host = newHost();
     const body = ndjson(

@@ -148,10 +148,12 @@ export class ImportUsersHandler implements StreamHandler<ImportUsers> {
         if (!row) continue;
         batch.push(row);
         if (batch.length >= batchSize) {
+          // A body already buffered would be read and written in microtasks alone, starving every other request
+          // of the host's thread: the event loop gets a turn after reading and validating a batch, and another
+          // after writing it, so neither the parsing nor the transaction adds to the other's wait.
+          await nextTurn();
           yield this.#commit(batch, progress, context);
           batch = [];
-          // A body already buffered would be read and written in microtasks alone, starving every other request
-          // of the host's thread: give the event loop a turn between batches.
           await nextTurn();
         }
       }

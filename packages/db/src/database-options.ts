@@ -8,6 +8,22 @@ export interface DatabaseOptions {
   wal?: boolean;
   /** `PRAGMA synchronous`. Default `NORMAL`, durable with WAL. */
   synchronous?: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
+  /**
+   * Who copies the write-ahead log into the file (a checkpoint, with its fsyncs). `auto` (default): SQLite, inside
+   * the commit that grows the log past 1000 pages, on the writing thread. `background`: a worker thread with its own
+   * connection, every {@link checkpointIntervalMs} when the file changed (PASSIVE: it never blocks a reader or a
+   * writer), so a commit of this connection checkpoints only past {@link checkpointBackstopPages}; stopped by
+   * `close()`. For a server whose event loop must not stall. Ignored in memory, read-only or without WAL.
+   */
+  checkpoint?: 'auto' | 'background';
+  /** With `checkpoint: 'background'`, milliseconds between two looks at the file. Default 200. */
+  checkpointIntervalMs?: number;
+  /**
+   * With `checkpoint: 'background'`, the log size in pages past which a commit of this connection checkpoints after
+   * all (its automatic checkpoint). The log starts over only after a checkpoint that caught up with the last commit;
+   * under writes that never pause the worker never does, and this bounds the log. Default 10000 (about 40 MB).
+   */
+  checkpointBackstopPages?: number;
   /** Open read-only. Default false. */
   readonly?: boolean;
   /** Called with the SQL (values expanded) of every statement this connection runs. Costs nothing when unset. */

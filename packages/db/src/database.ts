@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { BackgroundCheckpointer, checkpointOptions } from './background-checkpoint.js';
 import type { DatabaseOptions, PrepareOptions, TableOptions } from './database-options.js';
 import { TransactionError } from './errors.js';
 import { quoteIdentifier } from './identifiers.js';
@@ -32,12 +33,14 @@ export class Database {
   readonly #tables = new Map<string, Table<object>>();
   readonly #cacheSize: number;
   readonly #transaction: BetterSqlite3.Transaction<(fn: () => unknown) => unknown>;
+  readonly #checkpointer: BackgroundCheckpointer | undefined;
   #schemaVersion = 0;
   #variableLimit: number | undefined;
 
   constructor(filename = ':memory:', options: DatabaseOptions = {}) {
     const synchronous = options.synchronous ?? 'NORMAL';
     if (!synchronousModes.includes(synchronous)) throw new TypeError(`Unknown synchronous mode ${synchronous}`);
+    const checkpoint = checkpointOptions(options);
     const inMemory = filename === ':memory:' || filename === '';
     if (!inMemory && !options.readonly) mkdirSync(dirname(filename), { recursive: true });
     this.filename = filename;
@@ -57,6 +60,9 @@ export class Database {
         throw new TypeError(`pageCacheKiB must be a positive number of KiB, not ${options.pageCacheKiB}`);
       this.raw.pragma(`cache_size = -${kib}`);
     }
+    this.#checkpointer = checkpoint.background
+      ? this.#checkpointInBackground(synchronous, checkpoint.intervalMs, checkpoint.backstopPages)
+      : undefined;
     this.#transaction = this.raw.transaction((fn: () => unknown) => {
       const result = fn();
       if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
@@ -212,6 +218,7 @@ export class Database {
 
   /** Checkpoints the write-ahead log into the file, then closes the connection; further calls fail. */
   close(): void {
+    this.#checkpointer?.stop();
     this.#statements.clear();
     this.#tables.clear();
     if (!this.raw.open) return;
@@ -223,6 +230,28 @@ export class Database {
       }
     }
     this.raw.close();
+  }
+
+  /**
+   * With `checkpoint: 'background'` on a writable WAL file: moves this connection's automatic checkpoint to the
+   * backstop and starts the worker that checkpoints instead (or undefined: SQLite's automatic checkpoint stays).
+   */
+  #checkpointInBackground(
+    synchronous: string,
+    intervalMs: number,
+    backstopPages: number,
+  ): BackgroundCheckpointer | undefined {
+    if (this.raw.readonly || this.raw.pragma('journal_mode', { simple: true }) !== 'wal') return undefined;
+    this.raw.pragma(`wal_autocheckpoint = ${backstopPages}`);
+    return new BackgroundCheckpointer({
+      filename: this.raw.name,
+      synchronous,
+      intervalMs,
+      // The worker died (its file vanished, say): SQLite's automatic checkpoint bounds the log again.
+      onFailure: () => {
+        if (this.raw.open) this.raw.pragma('wal_autocheckpoint = 1000');
+      },
+    });
   }
 
   #namesOf(type: 'table' | 'view'): string[] {

@@ -297,3 +297,31 @@ describe('waking after its own appends', () => {
     await host.events.stop();
   });
 });
+
+describe('steps', () => {
+  it('takes no second step after a batch that held every pending event, and moves past other types in it', async () => {
+    const statements: string[] = [];
+    const db = new Database(':memory:', { tracer: (sql) => statements.push(sql) });
+    const host = miniHost([notes({ batch: 10 })], db);
+    for (let id = 1; id <= 3; id++) writeNote(host, id);
+    await host.mediator.publish(new NoteRead(1));
+    statements.length = 0;
+
+    await host.events.drain();
+
+    const claims = statements.filter((sql) => sql.startsWith('SELECT * FROM _slicewise_subscriptions WHERE name'));
+    expect(claims).toHaveLength(1); // one BEGIN IMMEDIATE step, not a second one that finds nothing
+    expect(host.container.get(CountNotes).batches).toEqual([3]);
+    expect(host.events.status()[0]?.position).toBe(4);
+  });
+
+  it('steps again after a full batch: more may follow', () => {
+    const host = miniHost([notes({ batch: 2 })]);
+    for (let id = 1; id <= 4; id++) writeNote(host, id);
+
+    expect(host.events.catchUp()).toBe(0);
+
+    expect(host.container.get(CountNotes).batches).toEqual([2, 2]);
+    expect(counted(host.db)).toEqual([1, 2, 3, 4]);
+  });
+});

@@ -19,7 +19,11 @@ export interface EventLogOptions {
   wakeDelayMs?: number;
   /** How often to look for events other processes committed (`PRAGMA data_version`), in ms. Default 200. */
   pollMs?: number;
-  /** Most milliseconds of subscription work before yielding to the event loop. Default 20. */
+  /**
+   * Most milliseconds of subscription work before yielding to the event loop (a step in progress finishes first).
+   * Default 10: a request that arrives meanwhile may also wait for a writer's turn in the same loop iteration
+   * (an import's batch), so the two together stay well under 50 ms.
+   */
   sliceMs?: number;
   /** Milliseconds before attempt `n + 1` of a failing event. Default 100 ms doubling, at most 30 s. */
   backoff?: (attempts: number) => number;
@@ -102,7 +106,7 @@ export class EventLog implements EventSink {
     this.#options = {
       pollMs: options.pollMs ?? 200,
       wakeDelayMs: options.wakeDelayMs ?? 5,
-      sliceMs: options.sliceMs ?? 20,
+      sliceMs: options.sliceMs ?? 10,
       backoff: options.backoff ?? defaultBackoff,
       leaseMs: options.leaseMs ?? 30_000,
       maxBatchBytes: options.maxBatchBytes ?? 262_144,
@@ -317,15 +321,18 @@ export class EventLog implements EventSink {
       this.#again = false;
       this.#dueAt = Number.POSITIVE_INFINITY;
       let sliceStart = Date.now();
-      let progressed = true;
-      while (progressed && !this.#stopping && this.#db.raw.open) {
-        progressed = false;
-        for (const runner of this.#runners.values()) {
+      // Runners with more to do; one that is caught up, idle or waiting is not stepped again in this pass (events
+      // appended meanwhile wake the log, which runs another pass).
+      let pending = [...this.#runners.values()];
+      while (pending.length > 0 && !this.#stopping && this.#db.raw.open) {
+        const more: SubscriptionRunner[] = [];
+        for (const runner of pending) {
           const result = await this.#stepSafely(runner);
-          if (result === 'handled' || result === 'failed') progressed = true;
+          if (result === 'handled' || result === 'failed') more.push(runner);
           else if (result === 'busy') this.#dueAt = Math.min(this.#dueAt, Date.now() + 25);
           else if (typeof result === 'object') this.#dueAt = Math.min(this.#dueAt, result.wait);
         }
+        pending = more;
         if (Date.now() - sliceStart >= this.#options.sliceMs) {
           await new Promise((resolve) => setImmediate(resolve));
           sliceStart = Date.now();
@@ -350,15 +357,15 @@ export class EventLog implements EventSink {
    * event loop. A step that finds the database busy is retried on a later poll.
    */
   #guarded<T>(step: () => T): T | 'busy' {
-    const raw = this.#db.raw;
-    const timeout = raw.pragma('busy_timeout', { simple: true }) as number;
-    raw.pragma('busy_timeout = 0');
+    // Prepared once each (a `pragma()` call prepares its statement every time: most of a small step's cost).
+    const timeout = this.#db.prepare('PRAGMA busy_timeout', true).get() as number;
+    this.#db.prepare('PRAGMA busy_timeout = 0').get();
     try {
       return step();
     } catch (error) {
       return this.#busyOr(error);
     } finally {
-      raw.pragma(`busy_timeout = ${timeout}`);
+      this.#db.prepare(`PRAGMA busy_timeout = ${timeout}`).get();
     }
   }
 

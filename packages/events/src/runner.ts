@@ -5,8 +5,18 @@ import type { EventDecoder } from './codec.js';
 import type { EventRow, EventStore, SubscriptionRow } from './store.js';
 import type { EventTracing } from './tracing.js';
 
-/** What one step of a subscription did. `wait` carries when a retry is due (ms since the epoch). */
-export type StepResult = 'handled' | 'failed' | 'idle' | 'busy' | 'leased' | { wait: number };
+/**
+ * What one step of a subscription did. `handled`: a batch, and more may follow; `caught-up`: a batch that was all
+ * there was (another step now would find nothing); `wait` carries when a retry is due (ms since the epoch).
+ */
+export type StepResult = 'handled' | 'caught-up' | 'failed' | 'idle' | 'busy' | 'leased' | { wait: number };
+
+/**
+ * A claimed batch: the subscription's row, its next events, and the position to move the checkpoint to once they
+ * are handled: the last one's, or the log's end when they were all there was (events of other types may follow);
+ * and whether they were (then the step reports `caught-up`).
+ */
+type Claimed = [SubscriptionRow, EventRow[], number, boolean];
 
 /** What a runner needs from its log. */
 export interface RunnerEnvironment {
@@ -80,15 +90,15 @@ export class SubscriptionRunner {
     return db.atomic(() => {
       const claimed = this.#claim(now);
       if (!Array.isArray(claimed)) return claimed;
-      const [row, events] = claimed;
+      const [row, events, through, complete] = claimed;
       try {
         db.atomic(() => this.#handleSync(events));
       } catch (error) {
         this.#fail(row, events, error, now);
         return 'failed';
       }
-      store.advance(name, (events.at(-1) as EventRow).position, this.#isolating(row, events));
-      return 'handled';
+      store.advance(name, through, this.#isolating(row, events));
+      return complete ? 'caught-up' : 'handled';
     });
   }
 
@@ -101,7 +111,7 @@ export class SubscriptionRunner {
       return result;
     });
     if (!Array.isArray(claimed)) return claimed;
-    const [row, events] = claimed;
+    const [row, events, through, complete] = claimed;
     try {
       await this.#handle(events);
     } catch (error) {
@@ -113,14 +123,14 @@ export class SubscriptionRunner {
     db.atomic(() => {
       // Another process took the lease over after it expired: it delivers these events again (at least once).
       if (store.subscription(name)?.lease_owner === owner) {
-        store.advance(name, (events.at(-1) as EventRow).position, this.#isolating(row, events));
+        store.advance(name, through, this.#isolating(row, events));
       }
     });
-    return 'handled';
+    return complete ? 'caught-up' : 'handled';
   }
 
   /** Inside the caller's transaction: the row and the next events to handle, or why there are none now. */
-  #claim(now: number): StepResult | [SubscriptionRow, EventRow[]] {
+  #claim(now: number): StepResult | Claimed {
     const { store, owner } = this.#env;
     const { name, types, batch } = this.subscription;
     const row = store.subscription(name);
@@ -129,14 +139,15 @@ export class SubscriptionRunner {
     if (row.retry_at !== null && row.retry_at > now) return { wait: row.retry_at };
     const isolating = row.isolate_until !== null && row.position < row.isolate_until;
     const size = row.attempts > 0 || isolating ? 1 : batch;
-    const events = store.eventsAfter(row.position, types, size, this.#env.maxBatchBytes);
+    const { events, complete } = store.eventsAfter(row.position, types, size, this.#env.maxBatchBytes);
     if (events.length === 0) {
       // Only events of other types lie ahead: move past them, so later reads start at the end.
       const end = store.maxPosition();
       if (end > row.position) store.advance(name, end);
       return 'idle';
     }
-    return [row, events];
+    const last = (events.at(-1) as EventRow).position;
+    return [row, events, complete ? Math.max(last, store.maxPosition()) : last, complete];
   }
 
   /** The isolation bound to keep after handling `events`: cleared once the failed batch is behind. */

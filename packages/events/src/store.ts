@@ -99,13 +99,14 @@ export class EventStore {
   /**
    * Up to `limit` events of the given types after `position`, in log order, whose payloads add up to at most
    * `maxBytes` characters (at least one event). Rows are read one at a time, so rows past the bound are never read.
+   * `complete` tells that these are all of them: fewer than `limit`, and none left out for `maxBytes`.
    */
   eventsAfter(
     position: number,
     types: readonly string[],
     limit: number,
     maxBytes = Number.POSITIVE_INFINITY,
-  ): EventRow[] {
+  ): { events: EventRow[]; complete: boolean } {
     let sql = this.#eventsAfter.get(types.join('\0'));
     if (sql === undefined) {
       sql = `SELECT ${eventColumns} FROM ${events}
@@ -116,10 +117,10 @@ export class EventStore {
     let bytes = 0;
     for (const row of this.#db.prepare(sql).iterate(position, ...types, limit) as IterableIterator<EventRow>) {
       bytes += row.payload.length;
-      if (bytes > maxBytes && rows.length > 0) break; // ends the statement
+      if (bytes > maxBytes && rows.length > 0) return { events: rows, complete: false }; // ends the statement
       rows.push(row);
     }
-    return rows;
+    return { events: rows, complete: rows.length < limit };
   }
 
   eventAt(position: number): EventRow | undefined {

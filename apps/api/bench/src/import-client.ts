@@ -1,6 +1,7 @@
 /**
- * The import, as a process of its own: `node import-client.js <base> <rows> <batch>` streams `rows` NDJSON users
- * (`{"name":"Imported 1","email":"imported1@example.com"}`, emails no seeded user has) as the chunked body of
+ * The import, as a process of its own: `node import-client.js <base> <rows> <batch> [tag]` streams `rows` NDJSON users
+ * (`{"name":"Imported 1","email":"imported1@example.com"}`, emails no seeded user has; with a tag,
+ * `imported1.<tag>@example.com`, so a warm-up import never takes the measured one's emails) as the chunked body of
  * `POST /users/import` with the bearer token in BENCH_TOKEN, reads the progress lines and prints one JSON line:
  * `{ status, imported, rejected, ms, error? }` (`batch` 0 leaves the batch size to the slice).
  */
@@ -8,7 +9,8 @@ import { request } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
-const [base = '', rowsText = '0', batchText = '0'] = process.argv.slice(2);
+const [base = '', rowsText = '0', batchText = '0', tag = ''] = process.argv.slice(2);
+const domain = tag === '' ? '@example.com' : `.${tag}@example.com`;
 const rows = Number(rowsText);
 const linesPerChunk = 500;
 
@@ -16,7 +18,7 @@ function* body(): Generator<string> {
   for (let start = 1; start <= rows; start += linesPerChunk) {
     let chunk = '';
     for (let n = start; n < Math.min(start + linesPerChunk, rows + 1); n++) {
-      chunk += `{"name":"Imported ${n}","email":"imported${n}@example.com"}\n`;
+      chunk += `{"name":"Imported ${n}","email":"imported${n}${domain}"}\n`;
     }
     yield chunk;
   }

@@ -47,6 +47,22 @@ const lastJson = <T>(output: string, what: string): T => {
   }
 };
 
+/**
+ * Runs one import of `rows` users with emails of their own (`imported1.warmup@example.com`) and waits for its end:
+ * the server's import path (routes, validation, event log, subscriber) is compiled before the measured import, as
+ * the probe's reads are, so the probe measures the import rather than a cold start.
+ */
+export async function warmUpImport(options: { url: string; token: string; rows: number }): Promise<void> {
+  const importer = child([here('./import-client.js'), options.url, String(options.rows), '0', 'warmup'], {
+    BENCH_TOKEN: options.token,
+  });
+  const code = await importer.exited;
+  const result = lastJson<{ status: number; done: boolean }>(importer.output(), 'the warm-up import');
+  if (code !== 0 || result.status !== 200 || !result.done) {
+    throw new Error(`the warm-up import failed: ${importer.output().slice(-500)}`);
+  }
+}
+
 /** Starts the probe, waits for its first answer, runs the import to its end, then stops the probe. */
 export async function runImportProbe(options: {
   url: string;

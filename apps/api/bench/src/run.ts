@@ -9,7 +9,8 @@
  *
  * Settings (environment, see settings.ts): BENCH_ROUNDS (12), BENCH_DURATION seconds per measurement (2),
  * BENCH_CONNECTIONS (32), BENCH_WARMUP seconds per server and route (3), BENCH_IMPORT_ROWS (200000),
- * BENCH_IMPORT_BATCH (the slice's), BENCH_PROBE_INTERVAL_MS (10), BENCH_SERVERS, BENCH_ROUTES, BENCH_OUT.
+ * BENCH_IMPORT_BATCH (the slice's), BENCH_IMPORT_WARMUP_ROWS (5000), BENCH_PROBE_INTERVAL_MS (10), BENCH_SERVERS,
+ * BENCH_ROUTES, BENCH_OUT.
  */
 import 'reflect-metadata';
 import type { ChildProcess } from 'node:child_process';
@@ -19,10 +20,20 @@ import { type ClientRequest, get } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prepareDatabase } from './database.js';
-import { type ImportProbeResult, runImportProbe } from './import-probe.js';
+import { type ImportProbeResult, runImportProbe, warmUpImport } from './import-probe.js';
 import { canPin, here, load, loadCpu, type Measure, serverCpu, startServer, stopServer } from './processes.js';
 import { importTable, medianRatio, type NamedRoute, routeTable, writeGoals } from './report.js';
-import { chosen, connections, duration, importBatch, importRows, probeIntervalMs, rounds, warmup } from './settings.js';
+import {
+  chosen,
+  connections,
+  duration,
+  importBatch,
+  importRows,
+  importWarmupRows,
+  probeIntervalMs,
+  rounds,
+  warmup,
+} from './settings.js';
 import { ms, ratio } from './stats.js';
 
 const servers = [
@@ -180,8 +191,11 @@ async function main(): Promise<void> {
       const [api] = await startAll([slicewise], () => fresh('import'), limits);
       if (!api) throw new Error('the import server did not start');
       running.push(api);
-      // Warm up the reads the probe sends, so the probe measures the import rather than a cold start.
-      if (warmup > 0) load(api.child, api.url, 'get', connections, warmup);
+      // Warm up the reads the probe sends and the import path, so the probe measures the import rather than a cold start.
+      if (warmup > 0) {
+        load(api.child, api.url, 'get', connections, warmup);
+        if (importWarmupRows > 0) await warmUpImport({ url: api.url, token, rows: importWarmupRows });
+      }
       process.stderr.write(`import of ${importRows} rows with a probe every ${probeIntervalMs} ms...\n`);
       const result = await runImportProbe({
         url: api.url,
@@ -234,7 +248,7 @@ function printReport(
     lines.push(
       '',
       `Import probe: ${imported.result.rows} NDJSON rows streamed to POST /users/import (one request, ${importBatch || "the slice's default"} rows per batch) ` +
-        `on a fresh database; meanwhile a probe process sends GET /users/{id} every ${probeIntervalMs} ms (open loop: it does not wait for answers). Run once.`,
+        `on a fresh database, after ${warmup > 0 && importWarmupRows > 0 ? `a warm-up import of ${importWarmupRows} other rows` : 'no warm-up import'}; meanwhile a probe process sends GET /users/{id} every ${probeIntervalMs} ms (open loop: it does not wait for answers). Run once.`,
       '',
       ...importTable(imported.result, probeIntervalMs, imported.lag),
     );

@@ -27,6 +27,8 @@ export const warmup = setting('BENCH_WARMUP', 3, 0);
 export const importRows = setting('BENCH_IMPORT_ROWS', 200_000, 1);
 /** Rows per import transaction (BENCH_IMPORT_BATCH; 0, the default, leaves it to the slice: 1000). */
 export const importBatch = setting('BENCH_IMPORT_BATCH', 0, 0, 10_000);
+/** Rows of the import that warms the import path up before the measured one (BENCH_IMPORT_WARMUP_ROWS, 5000; 0: none). */
+export const importWarmupRows = setting('BENCH_IMPORT_WARMUP_ROWS', 5_000, 0);
 /** Milliseconds between the probe's requests during the import (BENCH_PROBE_INTERVAL_MS, 10). */
 export const probeIntervalMs = setting('BENCH_PROBE_INTERVAL_MS', 10, 1, 10_000);
 
