@@ -2,7 +2,6 @@ import type { Host } from '@slicewise/host';
 import {
   type Caller,
   CompositionError,
-  declarationOf,
   isSlicewiseError,
   type Mediator,
   type Request,
@@ -11,7 +10,9 @@ import {
   type StreamRequest,
 } from '@slicewise/mediator';
 import { exitCodes } from './exit-codes.js';
-import { type Fields, fieldsOf } from './fields.js';
+import type { Fields } from './fields.js';
+import type { CommandEntry } from './manifest.js';
+import { cliMetaOf } from './meta.js';
 import { type Colors, formatCount, type OutputStream, writeJson, writeReadable } from './output.js';
 import { ProgressReporter } from './progress.js';
 import { type Rejection, RejectionSink } from './rejections.js';
@@ -131,50 +132,43 @@ async function runStream(label: string, items: AsyncIterable<unknown>, context: 
 }
 
 /**
- * The commands of the composed requests: every request whose declaration says `cli: { command }`. Words,
- * arguments, options and help all come from the declaration.
+ * The command of a request, from its manifest entry: words, arguments, options and help come from the declaration
+ * (read when the manifest was made); running it finds the request among the composed slices.
  */
-export function requestCommands(mediator: Mediator): CliCommand[] {
-  const commands: CliCommand[] = [];
-  for (const message of mediator.describe()) {
-    if (message.kind === 'notification') continue;
-    const declaration = declarationOf(message.message);
-    if (!declaration.cli) continue;
-    const words = declaration.cli.command.split(' ').filter(Boolean);
-    const label = words.join(' ');
-    commands.push({
-      words,
-      description: declaration.description ?? message.name,
-      fields: fieldsOf(declaration.input, declaration.cli.args),
-      source: message.slices[0] ?? '',
-      kind: message.kind,
-      async run(raw, context) {
-        const request = requestFromInput(message.message, raw);
-        const { mediator } = context.host();
-        const options = { caller: localAdmin, signal: context.signal };
-        if (message.kind === 'stream') {
-          return runStream(label, mediator.stream(request as StreamRequest<unknown>, options), context);
-        }
-        const response = await mediator.send(request as Request<unknown>, options);
-        if (context.json) writeJson(context.stdout, response);
-        else writeReadable(context.stdout, response, context.colors);
-        return 0;
-      },
-    });
-  }
-  const seen = new Map<string, CliCommand>();
-  for (const command of commands) {
-    const words = command.words.join(' ');
-    const other = seen.get(words);
-    if (other) {
-      throw new CompositionError(
-        `Two requests declare the command "${words}": one of ${other.source} and one of ${command.source}; ` +
-          "change one request's cli.command",
-      );
-    }
-    seen.set(words, command);
-  }
-  return commands.sort((a, b) => a.words.join(' ').localeCompare(b.words.join(' ')));
+export function requestCommand(entry: CommandEntry): CliCommand {
+  const words = entry.command.split(' ');
+  return {
+    words,
+    description: entry.description,
+    fields: entry.fields,
+    source: entry.slice,
+    kind: entry.kind,
+    async run(raw, context) {
+      const { mediator } = context.host();
+      const message = mediator
+        .describe()
+        .find(
+          (candidate) =>
+            candidate.kind !== 'notification' &&
+            cliMetaOf(candidate.message, candidate.slices[0] ?? '')?.command === entry.command,
+        );
+      if (!message) {
+        throw new CompositionError(
+          `No composed request declares the command "${entry.command}" (the manifest says ${entry.request} of ` +
+            `${entry.slice}): the command manifest is out of date, rebuild it`,
+        );
+      }
+      const request = requestFromInput(message.message, raw);
+      const options = { caller: localAdmin, signal: context.signal };
+      if (message.kind === 'stream') {
+        return runStream(entry.command, mediator.stream(request as StreamRequest<unknown>, options), context);
+      }
+      const response = await mediator.send(request as Request<unknown>, options);
+      if (context.json) writeJson(context.stdout, response);
+      else writeReadable(context.stdout, response, context.colors);
+      return 0;
+    },
+  };
 }
 
 /** The command the words name (the longest match), if any. */

@@ -1,17 +1,17 @@
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createHost, type Host, resolveDatabasePath } from '@slicewise/host';
-import { isSlicewiseError, ValidationError } from '@slicewise/mediator';
-import { type CliCommand, type CommandContext, findCommand, requestCommands } from './commands.js';
-import { openHost, requestUseFor } from './database-access.js';
+import { CompositionError, isSlicewiseError, ValidationError } from '@slicewise/mediator';
+import { type CliCommand, type CommandContext, findCommand, requestCommand } from './commands.js';
+import { openHost } from './database-access.js';
 import { exitCodeOf, UsageError } from './exit-codes.js';
 import { parseCommandLine, parseGlobal } from './fields.js';
 import { commandHelp, listHelp } from './help.js';
 import { hostCommands } from './host-commands.js';
+import { type CommandManifest, commandManifest } from './manifest.js';
 import { colorsFor, escapeControl, type OutputStream } from './output.js';
-import { entriesFor, type LoadedSlices, loadEntries, type SliceRegistry } from './registry.js';
-
-const { version: packageVersion } = createRequire(import.meta.url)('../package.json') as { version: string };
+import { loadSlices, type SliceSource } from './registry.js';
 
 /**
  * A CLI process is short-lived: a 4 MiB page cache (SQLite's default is 16 MiB) keeps a large import's peak memory
@@ -19,15 +19,23 @@ const { version: packageVersion } = createRequire(import.meta.url)('../package.j
  */
 const databaseOptions = { pageCacheKiB: 4096 };
 
-/** Options of {@link runCli}: the slices to serve and the process's surroundings (doubles in tests). */
+/** Options of {@link runCli}: the command line, the slices to serve and the process's surroundings (doubles in tests). */
 export interface RunCliOptions {
-  /** The slices this CLI serves (see `slices.ts`). */
-  slices: SliceRegistry;
+  /** The arguments after the executable (`process.argv.slice(2)`). */
+  argv: readonly string[];
+  /** The slices this CLI serves: slices, or {@link lazySlice}s imported only by the commands that need them. */
+  slices: readonly SliceSource[];
+  /**
+   * The commands, read from the declarations at build time ({@link commandManifest}), as a value or the URL of its
+   * JSON file. Without it every slice is imported at start-up to read them.
+   */
+  manifest?: CommandManifest | URL;
   env?: NodeJS.ProcessEnv;
   stdout?: OutputStream;
   stderr?: OutputStream;
   /** Aborted on Ctrl-C or SIGTERM: stream requests stop and keep what they committed. */
   signal?: AbortSignal;
+  /** What `--version` prints: the host's version. */
   version?: string;
   /** How often plain progress lines are written when stderr is not a terminal. Default 1000 ms. */
   progressIntervalMs?: number;
@@ -45,8 +53,8 @@ function fieldName(command: CliCommand | undefined, key: string | number | undef
 }
 
 /** One line saying what was wrong and how to fix it (plus one line per invalid field). */
-function describeFailure(error: unknown, command: CliCommand | undefined, words?: readonly string[]): string {
-  const known = command?.words ?? words;
+function describeFailure(error: unknown, command: CliCommand | undefined): string {
+  const known = command?.words;
   const name = known ? `slicewise ${known.join(' ')}` : 'slicewise';
   const help = known ? `${name} --help` : 'slicewise --help';
   if (error instanceof UsageError) {
@@ -77,27 +85,51 @@ function stackOf(error: unknown): string {
   return escapeControl(text, true);
 }
 
+/** The commands with each group together (`db seed` beside `db migrate`), groups in order of first appearance. */
+function byGroup(commands: readonly CliCommand[]): CliCommand[] {
+  const groups = [...new Set(commands.map((command) => command.words[0]))];
+  return [...commands].sort((a, b) => groups.indexOf(a.words[0]) - groups.indexOf(b.words[0]));
+}
+
+/** The manifest given, read from its file, or made from every slice. */
+async function manifestOf(options: RunCliOptions): Promise<CommandManifest> {
+  const { manifest } = options;
+  if (manifest === undefined) return commandManifest(await loadSlices(options.slices));
+  if (!(manifest instanceof URL)) return manifest;
+  let text: string;
+  try {
+    text = readFileSync(manifest, 'utf8');
+  } catch (error) {
+    throw new CompositionError(
+      `Cannot read the command manifest ${fileURLToPath(manifest)} (${(error as NodeJS.ErrnoException).code}): build the CLI`,
+      { cause: error },
+    );
+  }
+  const parsed = JSON.parse(text) as CommandManifest;
+  if (parsed.manifestVersion !== 1) throw new CompositionError('Unknown command manifest version: rebuild the CLI');
+  return parsed;
+}
+
 /**
- * Runs one `slicewise` command line and resolves with its exit code, never throwing. Commands come from the
- * composed slices' declarations (`cli.command`), plus the host's own `db migrate`, `db seed` and `slices`.
- * Only the slice a request command needs is imported; `--help`, `slices` and `db` import them all.
+ * Runs one command line and resolves with its exit code, never throwing. Commands come from the slices'
+ * declarations (`meta.cli`, read through the manifest), plus the adapter's own `db migrate`, `slices` and `events`
+ * commands. A request command imports only the slices it needs; `--help` and `--version` import none and open no
+ * database.
  *
  * @example
- * const code = await runCli(['users', 'list', '--active', '--json'], { slices });
+ * const code = await runCli({ argv: ['users', 'list', '--active', '--json'], slices: [listUsers] });
  */
-export async function runCli(argv: readonly string[], options: RunCliOptions): Promise<number> {
+export async function runCli(options: RunCliOptions): Promise<number> {
+  const { argv } = options;
   const env = options.env ?? process.env;
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
   const colors = colorsFor(stdout, env);
   const errorColors = colorsFor(stderr, env);
-  const version = options.version ?? packageVersion;
+  const version = options.version ?? '0.0.0';
   const signal = options.signal ?? new AbortController().signal;
-  const registry = options.slices;
   const hosts: Host[] = [];
   let current: CliCommand | undefined;
-  /** The words of the command being run, known before `current` on the fast path. */
-  let currentWords: readonly string[] | undefined;
 
   const dispatch = async (): Promise<number> => {
     const { values, positionals: words } = parseGlobal(argv);
@@ -114,11 +146,17 @@ export async function runCli(argv: readonly string[], options: RunCliOptions): P
       }
       return resolveDatabasePath(values.db, env);
     };
+    const manifest = await manifestOf(options);
+    const commands = byGroup([...manifest.commands.map(requestCommand), ...hostCommands]);
+    const help = values.help === true;
+    const command = findCommand(commands, words);
 
-    const execute = (command: CliCommand, loaded: LoadedSlices, open?: Host): Promise<number> => {
+    const execute = async (command: CliCommand): Promise<number> => {
       current = command;
       const parsed = parseCommandLine(argv, command.words, command.fields, command.words.join(' '));
-      let host = open;
+      const entry = manifest.commands.find((candidate) => candidate.command === command.words.join(' '));
+      const loaded = await loadSlices(options.slices, entry?.load);
+      let host: Host | undefined;
       const context: CommandContext = {
         database: database(),
         json: parsed.globals.json === true,
@@ -135,7 +173,7 @@ export async function runCli(argv: readonly string[], options: RunCliOptions): P
         ...(options.progressIntervalMs !== undefined && { progressIntervalMs: options.progressIntervalMs }),
         host(required = []) {
           if (!host) {
-            const slices = [...required, ...loaded.slices.filter((slice) => !required.includes(slice))];
+            const slices = [...required, ...loaded.filter((slice) => !required.includes(slice))];
             const access = command.kind === 'query' ? 'read' : 'write';
             host = openHost({ slices, file: database(), access, databaseOptions });
             hosts.push(host);
@@ -143,8 +181,8 @@ export async function runCli(argv: readonly string[], options: RunCliOptions): P
           return host;
         },
         async describeAll() {
-          const all = loaded.complete ? loaded : await loadEntries(registry, registry);
-          const memory = createHost({ slices: all.slices, events: { drive: false } });
+          const all = entry ? await loadSlices(options.slices) : loaded;
+          const memory = createHost({ slices: all, events: { drive: false } });
           hosts.push(memory);
           return { mediator: memory.mediator };
         },
@@ -152,38 +190,15 @@ export async function runCli(argv: readonly string[], options: RunCliOptions): P
       return command.run(parsed.input, context);
     };
 
-    const help = values.help === true;
-    const hostCommand = findCommand(hostCommands, words);
-    const { entries, exact } = entriesFor(registry, words);
-
-    // The fast path: the index names the slice serving these words; compose it alone on the database.
-    if (exact && !help && !hostCommand) {
-      const loaded = await loadEntries(registry, entries);
-      const use = requestUseFor(loaded.slices, words);
-      currentWords = use?.words;
-      const access = use?.access ?? 'write';
-      const host = openHost({ slices: loaded.slices, file: database(), access, databaseOptions });
-      hosts.push(host);
-      const command = findCommand(requestCommands(host.mediator), words);
-      if (command) return execute(command, loaded, host);
-    }
-    if (hostCommand && !help) return execute(hostCommand, await loadEntries(registry, registry));
-
-    // Help, groups and unknown words: compose the slices concerned on an in-memory database.
-    const loaded = await loadEntries(registry, entries);
-    const memory = createHost({ slices: loaded.slices, events: { drive: false } });
-    hosts.push(memory);
-    const commands = [...requestCommands(memory.mediator), ...hostCommands];
     if (words.length === 0) {
       stdout.write(listHelp(commands, [], version, colors));
       return 0;
     }
-    const command = findCommand(commands, words);
     if (command && help) {
       stdout.write(commandHelp(command, colors));
       return 0;
     }
-    if (command) return execute(command, loaded);
+    if (command) return execute(command);
     const group = commands.filter((candidate) => startsWith(candidate.words, words));
     if (group.length > 0) {
       (help ? stdout : stderr).write(listHelp(group, words, version, colors));
@@ -199,7 +214,7 @@ export async function runCli(argv: readonly string[], options: RunCliOptions): P
   try {
     return await dispatch();
   } catch (error) {
-    stderr.write(errorColors.red(describeFailure(error, current, currentWords)));
+    stderr.write(errorColors.red(describeFailure(error, current)));
     if (argv.includes('--verbose')) stderr.write(stackOf(error));
     return exitCodeOf(error);
   } finally {
