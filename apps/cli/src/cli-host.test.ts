@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bin, cli, json, sql, start, tmp } from './fixtures/real-cli.js';
@@ -103,8 +103,29 @@ describe('slicewise help and version', () => {
       expect(text.stdout).toContain(`Usage: slicewise ${commands[i]}`);
       expect(text.stdout).toContain('Exit codes:');
     });
-    expect(helps[3]?.stdout).toMatch(/--limit <N>\s+\(integer, default: 50\)/);
-    expect(helps[2]?.stdout).toMatch(/--format <csv\|ndjson>/);
+    expect(helps[commands.indexOf('users list')]?.stdout).toMatch(/--limit <N>\s+\(integer, default: 50\)/);
+    expect(helps[commands.indexOf('users import')]?.stdout).toMatch(/--format <csv\|ndjson>/);
+  });
+
+  it('prints help and the version without opening the database: a --db no folder can hold, or that does not exist', async () => {
+    const file = join(tmp.dir, 'a-file');
+    writeFileSync(file, 'not a folder');
+    const missing = join(tmp.dir, 'missing', 'deeper', 'app.db');
+
+    const results = await Promise.all(
+      [file, missing].flatMap((db) => [
+        cli('--help', '--db', join(db, 'app.db')),
+        cli('users', 'list', '--help', '--db', db),
+        cli('db', '--help', '--db', db),
+        cli('--version', '--db', db),
+      ]),
+    );
+    const used = await cli('users', 'list', '--db', join(file, 'app.db'));
+
+    for (const result of results) expect(result, result.stderr).toMatchObject({ code: 0, stderr: '' });
+    expect(existsSync(join(tmp.dir, 'missing'))).toBe(false);
+    expect(used.code).toBe(2); // the same --db on a command that opens it: refused
+    expect(used.stderr).toMatch(/is not a folder/);
   });
 
   it('lists each group with --help, and exits 2 listing it when no command of the group is given', async () => {

@@ -227,6 +227,15 @@ describe('lazy loading', () => {
   });
 });
 
+describe('options the citty parser throws on', () => {
+  it.each([['-_'], ['--_'], ['-x_1']])('are usage errors of the command (%s), not failures', async (option) => {
+    const result = await run(['people', 'list', option]);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^slicewise people list: Unknown option/);
+  });
+});
+
 describe('colours', () => {
   it('are used on a terminal only, and never with NO_COLOR', async () => {
     const tty = await run(['people', 'list'], { tty: true });

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHost, type Host, resolveDatabasePath } from '@slicewise/host';
-import { CompositionError, isSlicewiseError, ValidationError } from '@slicewise/mediator';
+import { CompositionError, isSlicewiseError, type Slice, ValidationError } from '@slicewise/mediator';
+import { runCommand } from 'citty';
+import { commandTree } from './command-tree.js';
 import { type CliCommand, type CommandContext, findCommand, requestCommand } from './commands.js';
 import { openHost } from './database-access.js';
 import { exitCodeOf, UsageError } from './exit-codes.js';
@@ -151,11 +153,16 @@ export async function runCli(options: RunCliOptions): Promise<number> {
     const help = values.help === true;
     const command = findCommand(commands, words);
 
-    const execute = async (command: CliCommand): Promise<number> => {
-      current = command;
-      const parsed = parseCommandLine(argv, command.words, command.fields, command.words.join(' '));
+    /** Imports the slices a command needs (all of them for the adapter's own commands), then runs it with them. */
+    const load = async (command: CliCommand) => {
       const entry = manifest.commands.find((candidate) => candidate.command === command.words.join(' '));
       const loaded = await loadSlices(options.slices, entry?.load);
+      return (command: CliCommand) => execute(command, loaded, entry !== undefined);
+    };
+
+    const execute = async (command: CliCommand, loaded: readonly Slice[], partial: boolean): Promise<number> => {
+      current = command;
+      const parsed = parseCommandLine(argv, command.words, command.fields, command.words.join(' '));
       let host: Host | undefined;
       const context: CommandContext = {
         database: database(),
@@ -181,7 +188,7 @@ export async function runCli(options: RunCliOptions): Promise<number> {
           return host;
         },
         async describeAll() {
-          const all = entry ? await loadSlices(options.slices) : loaded;
+          const all = partial ? await loadSlices(options.slices) : loaded;
           const memory = createHost({ slices: all, events: { drive: false } });
           hosts.push(memory);
           return { mediator: memory.mediator };
@@ -198,7 +205,21 @@ export async function runCli(options: RunCliOptions): Promise<number> {
       stdout.write(commandHelp(command, colors));
       return 0;
     }
-    if (command) return execute(command);
+    if (command) {
+      // citty walks the command's words down the tree, importing the leaf's slices when it reaches it. It sees the
+      // words only: each command parses its own options strictly (see parseCommandLine), and citty's lenient
+      // parser throws a TypeError on hostile options such as `-_` (its positionals live under the key `_`).
+      let code = 0;
+      const tree = commandTree(commands, { name: 'slicewise', version }, async (leaf) => {
+        const run = await load(leaf);
+        return async (leaf) => {
+          code = await run(leaf);
+          return code;
+        };
+      });
+      await runCommand(tree, { rawArgs: [...command.words] });
+      return code;
+    }
     const group = commands.filter((candidate) => startsWith(candidate.words, words));
     if (group.length > 0) {
       (help ? stdout : stderr).write(listHelp(group, words, version, colors));
