@@ -35,6 +35,7 @@ interface RunOptions {
   registry?: readonly SliceSource[];
   manifest?: CommandManifest;
   db?: string;
+  name?: string;
 }
 
 async function run(argv: string[], options: RunOptions = {}) {
@@ -44,6 +45,7 @@ async function run(argv: string[], options: RunOptions = {}) {
     argv: [...argv, '--db', options.db ?? join(dir, 'app.db')],
     slices: options.registry ?? fixtureSlices,
     ...(options.manifest && { manifest: options.manifest }),
+    ...(options.name && { name: options.name }),
     env: options.env ?? {},
     stdout,
     stderr,
@@ -224,6 +226,17 @@ describe('lazy loading', () => {
       'fixture-people',
     ]);
     expect(loaded.sort()).toEqual(['fixture-echo', 'fixture-people']);
+  });
+});
+
+describe('the executable name', () => {
+  it('is the one the host gives, in help and messages', async () => {
+    const help = await run(['--help'], { name: 'people-admin' });
+    const failed = await run(['people', 'get', 'x'], { name: 'people-admin' });
+
+    expect(help.stdout).toMatch(/^people-admin 0\.0\.0: /);
+    expect(help.stdout).toContain('Run people-admin <command> --help');
+    expect(failed.stderr).toMatch(/^people-admin people get: invalid input .* see people-admin people get --help/);
   });
 });
 

@@ -37,6 +37,8 @@ export interface RunCliOptions {
   stderr?: OutputStream;
   /** Aborted on Ctrl-C or SIGTERM: stream requests stop and keep what they committed. */
   signal?: AbortSignal;
+  /** The executable's name, for help and messages. Default `slicewise`. */
+  name?: string;
   /** What `--version` prints: the host's version. */
   version?: string;
   /** How often plain progress lines are written when stderr is not a terminal. Default 1000 ms. */
@@ -55,12 +57,12 @@ function fieldName(command: CliCommand | undefined, key: string | number | undef
 }
 
 /** One line saying what was wrong and how to fix it (plus one line per invalid field). */
-function describeFailure(error: unknown, command: CliCommand | undefined): string {
+function describeFailure(error: unknown, command: CliCommand | undefined, cli: string): string {
   const known = command?.words;
-  const name = known ? `slicewise ${known.join(' ')}` : 'slicewise';
-  const help = known ? `${name} --help` : 'slicewise --help';
+  const name = known ? `${cli} ${known.join(' ')}` : cli;
+  const help = known ? `${name} --help` : `${cli} --help`;
   if (error instanceof UsageError) {
-    return `${name}: ${escapeControl(error.message)}: run ${error.hint ? `slicewise ${error.hint} --help` : help} for usage\n`;
+    return `${name}: ${escapeControl(error.message)}: run ${error.hint ? `${cli} ${error.hint} --help` : help} for usage\n`;
   }
   if (error instanceof ValidationError) {
     const issues = error.issues.map((issue) => {
@@ -129,6 +131,7 @@ export async function runCli(options: RunCliOptions): Promise<number> {
   const colors = colorsFor(stdout, env);
   const errorColors = colorsFor(stderr, env);
   const version = options.version ?? '0.0.0';
+  const cli = options.name ?? 'slicewise';
   const signal = options.signal ?? new AbortController().signal;
   const hosts: Host[] = [];
   let current: CliCommand | undefined;
@@ -198,11 +201,11 @@ export async function runCli(options: RunCliOptions): Promise<number> {
     };
 
     if (words.length === 0) {
-      stdout.write(listHelp(commands, [], version, colors));
+      stdout.write(listHelp(commands, [], version, colors, cli));
       return 0;
     }
     if (command && help) {
-      stdout.write(commandHelp(command, colors));
+      stdout.write(commandHelp(command, colors, cli));
       return 0;
     }
     if (command) {
@@ -210,7 +213,7 @@ export async function runCli(options: RunCliOptions): Promise<number> {
       // words only: each command parses its own options strictly (see parseCommandLine), and citty's lenient
       // parser throws a TypeError on hostile options such as `-_` (its positionals live under the key `_`).
       let code = 0;
-      const tree = commandTree(commands, { name: 'slicewise', version }, async (leaf) => {
+      const tree = commandTree(commands, { name: cli, version }, async (leaf) => {
         const run = await load(leaf);
         return async (leaf) => {
           code = await run(leaf);
@@ -222,7 +225,7 @@ export async function runCli(options: RunCliOptions): Promise<number> {
     }
     const group = commands.filter((candidate) => startsWith(candidate.words, words));
     if (group.length > 0) {
-      (help ? stdout : stderr).write(listHelp(group, words, version, colors));
+      (help ? stdout : stderr).write(listHelp(group, words, version, colors, cli));
       return help ? 0 : 2;
     }
     const near = commands.filter((candidate) => candidate.words[0] === words[0]).map((c) => c.words.join(' '));
@@ -235,7 +238,7 @@ export async function runCli(options: RunCliOptions): Promise<number> {
   try {
     return await dispatch();
   } catch (error) {
-    stderr.write(errorColors.red(describeFailure(error, current)));
+    stderr.write(errorColors.red(describeFailure(error, current, cli)));
     if (argv.includes('--verbose')) stderr.write(stackOf(error));
     return exitCodeOf(error);
   } finally {
