@@ -1,5 +1,5 @@
 import type { ArgsDef, CommandDef, SubCommandsDef } from 'citty';
-import type { CliCommand } from './commands.js';
+import type { CliCommand } from './command-list.js';
 import { globalOptions } from './fields.js';
 
 /** The global options as citty declares them, on every node, so `--db file` before a word is skipped as a value. */

@@ -1,60 +1,17 @@
-import type { Host } from '@slicewise/host';
 import {
-  type Caller,
   CompositionError,
   isSlicewiseError,
-  type Mediator,
   type Request,
   requestFromInput,
-  type Slice,
   type StreamRequest,
 } from '@slicewise/mediator';
+import { type CommandContext, localAdmin } from './command-list.js';
 import { exitCodes } from './exit-codes.js';
-import type { Fields } from './fields.js';
 import type { CommandEntry } from './manifest.js';
 import { cliMetaOf } from './meta.js';
-import { type Colors, formatCount, type OutputStream, writeJson, writeReadable } from './output.js';
+import { formatCount, writeJson, writeReadable } from './output.js';
 import { ProgressReporter } from './progress.js';
 import { type Rejection, RejectionSink } from './rejections.js';
-
-/** The CLI is the local administrator: it holds every permission the API asks tokens for. */
-export const localAdmin: Caller = { id: 'local-admin', permissions: ['*'] };
-
-/** What a command receives besides its input. */
-export interface CommandContext {
-  /** The database file (`--db`, `SLICEWISE_DB`, `./data/slicewise.db`). */
-  readonly database: string;
-  readonly json: boolean;
-  readonly stdout: OutputStream;
-  readonly stderr: OutputStream;
-  readonly colors: Colors;
-  readonly errorColors: Colors;
-  readonly env: NodeJS.ProcessEnv;
-  /** Aborted by Ctrl-C or SIGTERM. */
-  readonly signal: AbortSignal;
-  /** `--rejects FILE`: where stream commands write rejected lines, as NDJSON (else stderr). */
-  readonly rejects?: string;
-  /**
-   * The host on `database` with the loaded slices (after `required` ones, e.g. a shared model the command
-   * writes to), opened on first use and closed after the command.
-   */
-  host(required?: readonly Slice[]): Host;
-  /** Every slice the CLI serves, composed on an in-memory database (for `slices`, `db migrate --status`). */
-  describeAll(): Promise<{ mediator: Mediator }>;
-  readonly progressIntervalMs?: number;
-}
-
-/** One command of the CLI: a request of a slice, or a host command. */
-export interface CliCommand {
-  readonly words: readonly string[];
-  readonly description: string;
-  readonly fields: Fields;
-  /** The slice serving it, or `host`. */
-  readonly source: string;
-  readonly kind: string;
-  /** Runs it with the raw input parsed from the command line; resolves with the exit code. */
-  run(input: Record<string, unknown>, context: CommandContext): Promise<number>;
-}
 
 /** An item of a progress stream, as import-style stream requests yield them. */
 interface ProgressItem {
@@ -131,49 +88,33 @@ async function runStream(label: string, items: AsyncIterable<unknown>, context: 
   return 0;
 }
 
-/**
- * The command of a request, from its manifest entry: words, arguments, options and help come from the declaration
- * (read when the manifest was made); running it finds the request among the composed slices.
- */
-export function requestCommand(entry: CommandEntry): CliCommand {
-  const words = entry.command.split(' ');
-  return {
-    words,
-    description: entry.description,
-    fields: entry.fields,
-    source: entry.slice,
-    kind: entry.kind,
-    async run(raw, context) {
-      const { mediator } = context.host();
-      const message = mediator
-        .describe()
-        .find(
-          (candidate) =>
-            candidate.kind !== 'notification' &&
-            cliMetaOf(candidate.message, candidate.slices[0] ?? '')?.command === entry.command,
-        );
-      if (!message) {
-        throw new CompositionError(
-          `No composed request declares the command "${entry.command}" (the manifest says ${entry.request} of ` +
-            `${entry.slice}): the command manifest is out of date, rebuild it`,
-        );
-      }
-      const request = requestFromInput(message.message, raw);
-      const options = { caller: localAdmin, signal: context.signal };
-      if (message.kind === 'stream') {
-        return runStream(entry.command, mediator.stream(request as StreamRequest<unknown>, options), context);
-      }
-      const response = await mediator.send(request as Request<unknown>, options);
-      if (context.json) writeJson(context.stdout, response);
-      else writeReadable(context.stdout, response, context.colors);
-      return 0;
-    },
-  };
-}
-
-/** The command the words name (the longest match), if any. */
-export function findCommand(commands: readonly CliCommand[], words: readonly string[]): CliCommand | undefined {
-  return commands
-    .filter((command) => command.words.every((word, i) => words[i] === word))
-    .sort((a, b) => b.words.length - a.words.length)[0];
+/** Runs a request's command: finds the request among the composed slices, sends or streams it, prints the result. */
+export async function runRequest(
+  entry: CommandEntry,
+  raw: Record<string, unknown>,
+  context: CommandContext,
+): Promise<number> {
+  const { mediator } = context.host();
+  const message = mediator
+    .describe()
+    .find(
+      (candidate) =>
+        candidate.kind !== 'notification' &&
+        cliMetaOf(candidate.message, candidate.slices[0] ?? '')?.command === entry.command,
+    );
+  if (!message) {
+    throw new CompositionError(
+      `No composed request declares the command "${entry.command}" (the manifest says ${entry.request} of ` +
+        `${entry.slice}): the command manifest is out of date, rebuild it`,
+    );
+  }
+  const request = requestFromInput(message.message, raw);
+  const options = { caller: localAdmin, signal: context.signal };
+  if (message.kind === 'stream') {
+    return runStream(entry.command, mediator.stream(request as StreamRequest<unknown>, options), context);
+  }
+  const response = await mediator.send(request as Request<unknown>, options);
+  if (context.json) writeJson(context.stdout, response);
+  else writeReadable(context.stdout, response, context.colors);
+  return 0;
 }

@@ -1,4 +1,4 @@
-import type { CliCommand } from './commands.js';
+import type { CliCommand } from './command-list.js';
 import { exitCodeHelp } from './exit-codes.js';
 import type { Field } from './fields.js';
 import type { Colors } from './output.js';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { Database, Migrations } from '@slicewise/db';
 import { declarationOf } from '@slicewise/mediator';
-import type { CliCommand } from './commands.js';
+import type { CliCommand } from './command-list.js';
 import { eventCommands } from './event-commands.js';
 import type { Field } from './fields.js';
 import { cliMetaOf } from './meta.js';

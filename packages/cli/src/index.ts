@@ -1,4 +1,4 @@
-export { type CliCommand, type CommandContext, localAdmin } from './commands.js';
+export { type CliCommand, type CommandContext, localAdmin } from './command-list.js';
 export { exitCodeOf, exitCodes, UsageError } from './exit-codes.js';
 export { main } from './main.js';
 export { type CommandEntry, type CommandManifest, commandManifest, writeCommandManifest } from './manifest.js';

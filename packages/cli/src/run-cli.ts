@@ -1,25 +1,18 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createHost, type Host, resolveDatabasePath } from '@slicewise/host';
-import { CompositionError, isSlicewiseError, type Slice, ValidationError } from '@slicewise/mediator';
+import { resolveDatabasePath } from '@slicewise/host';
+import { CompositionError, isSlicewiseError, ValidationError } from '@slicewise/mediator';
 import { runCommand } from 'citty';
+import { type CliCommand, findCommand, requestCommand } from './command-list.js';
 import { commandTree } from './command-tree.js';
-import { type CliCommand, type CommandContext, findCommand, requestCommand } from './commands.js';
-import { openHost } from './database-access.js';
+import { executeCommand } from './execute.js';
 import { exitCodeOf, UsageError } from './exit-codes.js';
-import { parseCommandLine, parseGlobal } from './fields.js';
+import { parseGlobal } from './fields.js';
 import { commandHelp, listHelp } from './help.js';
 import { hostCommands } from './host-commands.js';
 import { type CommandManifest, commandManifest } from './manifest.js';
 import { colorsFor, escapeControl, type OutputStream } from './output.js';
 import { loadSlices, type SliceSource } from './registry.js';
-
-/**
- * A CLI process is short-lived: a 4 MiB page cache (SQLite's default is 16 MiB) keeps a large import's peak memory
- * down, and measured no slower on a 1,000,000-row import.
- */
-const databaseOptions = { pageCacheKiB: 4096 };
 
 /** Options of {@link runCli}: the command line, the slices to serve and the process's surroundings (doubles in tests). */
 export interface RunCliOptions {
@@ -133,7 +126,7 @@ export async function runCli(options: RunCliOptions): Promise<number> {
   const version = options.version ?? '0.0.0';
   const cli = options.name ?? 'slicewise';
   const signal = options.signal ?? new AbortController().signal;
-  const hosts: Host[] = [];
+  const hosts: { close(): void }[] = [];
   let current: CliCommand | undefined;
 
   const dispatch = async (): Promise<number> => {
@@ -155,49 +148,35 @@ export async function runCli(options: RunCliOptions): Promise<number> {
     const commands = byGroup([...manifest.commands.map(requestCommand), ...hostCommands]);
     const help = values.help === true;
     const command = findCommand(commands, words);
+    if (command && !help) {
+      // Start importing its slices now, beside the code that runs it (lazySlice keeps the one import).
+      const entry = manifest.commands.find((candidate) => candidate.command === command.words.join(' '));
+      if (entry) loadSlices(options.slices, entry.load).catch(() => {}); // awaited (and reported) by `load` below
+    }
 
     /** Imports the slices a command needs (all of them for the adapter's own commands), then runs it with them. */
     const load = async (command: CliCommand) => {
       const entry = manifest.commands.find((candidate) => candidate.command === command.words.join(' '));
       const loaded = await loadSlices(options.slices, entry?.load);
-      return (command: CliCommand) => execute(command, loaded, entry !== undefined);
-    };
-
-    const execute = async (command: CliCommand, loaded: readonly Slice[], partial: boolean): Promise<number> => {
-      current = command;
-      const parsed = parseCommandLine(argv, command.words, command.fields, command.words.join(' '));
-      let host: Host | undefined;
-      const context: CommandContext = {
-        database: database(),
-        json: parsed.globals.json === true,
-        stdout,
-        stderr,
-        colors,
-        errorColors,
-        env,
-        signal,
-        // Relative to the folder the command was typed in, as --db is.
-        ...(typeof parsed.globals.rejects === 'string' && {
-          rejects: resolve(env.INIT_CWD || process.cwd(), parsed.globals.rejects),
-        }),
-        ...(options.progressIntervalMs !== undefined && { progressIntervalMs: options.progressIntervalMs }),
-        host(required = []) {
-          if (!host) {
-            const slices = [...required, ...loaded.filter((slice) => !required.includes(slice))];
-            const access = command.kind === 'query' ? 'read' : 'write';
-            host = openHost({ slices, file: database(), access, databaseOptions });
-            hosts.push(host);
-          }
-          return host;
-        },
-        async describeAll() {
-          const all = partial ? await loadSlices(options.slices) : loaded;
-          const memory = createHost({ slices: all, events: { drive: false } });
-          hosts.push(memory);
-          return { mediator: memory.mediator };
-        },
+      return (command: CliCommand) => {
+        current = command;
+        return executeCommand({
+          argv,
+          slices: options.slices,
+          ...(options.progressIntervalMs !== undefined && { progressIntervalMs: options.progressIntervalMs }),
+          command,
+          loaded,
+          partial: entry !== undefined,
+          database,
+          env,
+          stdout,
+          stderr,
+          colors,
+          errorColors,
+          signal,
+          hosts,
+        });
       };
-      return command.run(parsed.input, context);
     };
 
     if (words.length === 0) {
