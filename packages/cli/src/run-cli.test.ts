@@ -135,6 +135,40 @@ describe('the command manifest', () => {
     }
   });
 
+  it('fails naming both names when a lazy slice loads a slice of another name', async () => {
+    const result = await run(['echo'], { registry: [lazySlice('fixture-shout', async () => shouting)] });
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/The lazy slice "fixture-shout" loaded a slice named "shouting"/);
+  });
+
+  it('fails saying to rebuild when the manifest names a slice the CLI does not serve', async () => {
+    const manifest = commandManifest(await loadSlices(fixtureSlices));
+
+    const result = await run(['echo'], { manifest, registry: fixtureSlices.slice(0, 1) });
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /names the slice "fixture-echo", which this CLI does not serve: rebuild the manifest/,
+    );
+  });
+
+  it('fails saying to build the CLI when the manifest file is missing, even for --help', async () => {
+    const stderr = stream();
+
+    const code = await runCli({
+      argv: ['--help'],
+      slices: fixtureSlices,
+      manifest: new URL(`file://${join(dir, 'commands.json')}`),
+      env: {},
+      stdout: stream(),
+      stderr,
+    });
+
+    expect(code).toBe(1);
+    expect(stderr.text).toMatch(/Cannot read the command manifest .*commands\.json \(ENOENT\): build the CLI/);
+  });
+
   it('says the manifest is out of date when it names a command no loaded request declares', async () => {
     const manifest = commandManifest(await loadSlices(fixtureSlices));
     const stale = {
