@@ -21,7 +21,7 @@ const inlineOwnPackageJson = {
 };
 
 const bundle = await rolldown({
-  input: { cli: resolve(root, 'dist/cli.js'), 'fixture-cli': resolve(root, 'dist/fixtures/fixture-cli.js') },
+  input: { cli: resolve(root, 'dist/cli.js') },
   platform: 'node',
   cwd: root,
   external: [/^node:/, 'better-sqlite3'],

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bin, cli, json, sql, start, tmp } from './fixtures/real-cli.js';
@@ -19,8 +19,8 @@ describe('slicewise db seed', () => {
     const first = await json('db', 'seed', '--count', '4');
     const again = await json('db', 'seed', '--count', '6');
 
-    expect(first).toEqual({ added: 4, requested: 4 });
-    expect(again).toEqual({ added: 2, requested: 6 });
+    expect(first).toEqual({ done: 4, total: 4, added: 4 });
+    expect(again).toEqual({ done: 6, total: 6, added: 2 });
     expect((await json('users', 'stats')).total).toBe(6);
   });
 
@@ -31,7 +31,7 @@ describe('slicewise db seed', () => {
     const progressed = new Promise<void>((resolve) =>
       child.stderr.on('data', (chunk) => {
         stderr += chunk;
-        if (/users\/s/.test(stderr)) resolve();
+        if (/rows\/s/.test(stderr)) resolve();
       }),
     );
 
@@ -39,10 +39,8 @@ describe('slicewise db seed', () => {
     child.kill('SIGINT');
 
     expect(await exited).toBe(130);
-    expect(stderr).toMatch(/^db seed: [\d,]+\/5,000,000 users \(\d+%\), [\d,]+ users\/s, ETA \S+$/m);
-    const kept = Number(
-      /Cancelled: ([\d,]+) of 5,000,000 demo users were written and kept/.exec(stderr)?.[1]?.replaceAll(',', ''),
-    );
+    expect(stderr).toMatch(/^db seed: [\d,]+\/5,000,000 rows \(\d+%\), [\d,]+ rows\/s, ETA \S+$/m);
+    const kept = Number(/Cancelled: ([\d,]+) rows were kept/.exec(stderr)?.[1]?.replaceAll(',', ''));
     const [{ count }] = sql<{ count: number }>('SELECT count(*) AS count FROM users') as [{ count: number }];
     expect(sql('PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
     expect(count).toBe(kept);
@@ -72,6 +70,8 @@ describe('slicewise errors', () => {
 
 describe('slicewise help and version', () => {
   const commands = [
+    'db seed',
+    'db migrate',
     'users deactivate',
     'users get',
     'users import',
@@ -79,8 +79,6 @@ describe('slicewise help and version', () => {
     'users rebuild-stats',
     'users register',
     'users stats',
-    'db migrate',
-    'db seed',
     'slices',
     'events status',
     'events parked',
@@ -96,22 +94,45 @@ describe('slicewise help and version', () => {
     expect(short.stdout).toBe(version.stdout);
     expect(listed).toEqual(commands);
     expect(help.stdout).toMatch(/^ {2}users register <name> <email>\s+Register a user by name and email/m);
-    expect(help.stdout).toMatch(/^ {2}users list \[--active\] \[--limit <N>\] \[--offset <N>\]\s+List users/m);
+    expect(help.stdout).toMatch(
+      /^ {2}users list \[--active\] \[--limit <N>\] \[--after <N>\] \[--offset <N>\]\s+List users/m,
+    );
     const helps = await Promise.all(commands.map((command) => cli(...command.split(' '), '--help')));
     helps.forEach((text, i) => {
       expect(text.code).toBe(0);
       expect(text.stdout).toContain(`Usage: slicewise ${commands[i]}`);
       expect(text.stdout).toContain('Exit codes:');
     });
-    expect(helps[3]?.stdout).toMatch(/--limit <N>\s+\(integer, default: 50\)/);
-    expect(helps[2]?.stdout).toMatch(/--format <csv\|ndjson>/);
+    expect(helps[commands.indexOf('users list')]?.stdout).toMatch(/--limit <N>\s+\(integer, default: 50\)/);
+    expect(helps[commands.indexOf('users import')]?.stdout).toMatch(/--format <csv\|ndjson>/);
+  });
+
+  it('prints help and the version without opening the database: a --db no folder can hold, or that does not exist', async () => {
+    const file = join(tmp.dir, 'a-file');
+    writeFileSync(file, 'not a folder');
+    const missing = join(tmp.dir, 'missing', 'deeper', 'app.db');
+
+    const results = await Promise.all(
+      [file, missing].flatMap((db) => [
+        cli('--help', '--db', join(db, 'app.db')),
+        cli('users', 'list', '--help', '--db', db),
+        cli('db', '--help', '--db', db),
+        cli('--version', '--db', db),
+      ]),
+    );
+    const used = await cli('users', 'list', '--db', join(file, 'app.db'));
+
+    for (const result of results) expect(result, result.stderr).toMatchObject({ code: 0, stderr: '' });
+    expect(existsSync(join(tmp.dir, 'missing'))).toBe(false);
+    expect(used.code).toBe(2); // the same --db on a command that opens it: refused
+    expect(used.stderr).toMatch(/is not a folder/);
   });
 
   it('lists each group with --help, and exits 2 listing it when no command of the group is given', async () => {
     const [users, dbGroup, bare] = await Promise.all([cli('users', '--help'), cli('db', '--help'), cli('users')]);
 
     expect(users.code).toBe(0);
-    expect([...users.stdout.matchAll(/^ {2}(users [a-z-]+)/gm)].map((match) => match[1])).toEqual(commands.slice(0, 7));
+    expect([...users.stdout.matchAll(/^ {2}(users [a-z-]+)/gm)].map((match) => match[1])).toEqual(commands.slice(2, 9));
     expect(dbGroup.stdout).toMatch(/^ {2}db migrate/m);
     expect(dbGroup.stdout).toMatch(/^ {2}db seed/m);
     expect(bare.code).toBe(2);

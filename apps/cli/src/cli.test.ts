@@ -25,6 +25,32 @@ describe('slicewise users list', () => {
     expect(active[0]).toEqual({ id: 1, name: 'Ada Lovelace', email: 'ada.lovelace.1@example.com', active: true });
   });
 
+  it('pages a few hundred users by --after (the last id of the previous page) to the end, also the active ones', async () => {
+    expect((await cli('db', 'seed', '--count', '330')).code).toBe(0);
+    sql('DELETE FROM users WHERE id IN (100, 101, 250)'); // gaps: the cursor is an id, not a position
+
+    const pages = async (...filter: string[]) => {
+      const seen: number[][] = [];
+      let after: number | undefined;
+      for (let turn = 0; turn < 10; turn++) {
+        const page = ids(
+          await json('users', 'list', ...filter, '--limit', '100', ...(after ? ['--after', `${after}`] : [])),
+        );
+        seen.push(page);
+        if (page.length === 0) break;
+        after = page.at(-1);
+      }
+      return seen;
+    };
+    const all = await pages();
+    const active = await pages('--active');
+
+    const expected = Array.from({ length: 330 }, (_, i) => i + 1).filter((id) => ![100, 101, 250].includes(id));
+    expect(all.map((page) => page.length)).toEqual([100, 100, 100, 27, 0]);
+    expect(all.flat()).toEqual(expected);
+    expect(active.flat()).toEqual(expected.filter((id) => id % 4 !== 0));
+  });
+
   it('prints a table by default, and (no rows) on an empty database', async () => {
     const empty = await cli('users', 'list');
     await cli('db', 'seed', '--count', '4');

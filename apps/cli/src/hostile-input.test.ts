@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCli } from '@slicewise/cli';
 import { findControlCharacter } from '@slicewise/users';
 import BetterSqlite3 from 'better-sqlite3';
 import fc from 'fast-check';
@@ -10,8 +11,9 @@ import { hasRawControlCharacter } from './fixtures/control-characters.js';
 import { canonicalId, hostile, nasty, smallOrInvalid } from './fixtures/hostile-arbitraries.js';
 import { bin } from './fixtures/real-cli.js';
 import { type ProcessResult, runProcess } from './fixtures/run-process.js';
-import { runCli } from './run-cli.js';
 import { slices } from './slices.js';
+
+const manifest = new URL('../dist/commands.json', import.meta.url);
 
 // Hostile input over every command of the real CLI: 5,000+ generated command lines a run, in process (runCli with
 // captured output) and a sample as real child processes. Whatever the input: a success, or a clear one-line
@@ -65,7 +67,7 @@ async function run(argv: readonly string[]): Promise<ProcessResult> {
   const stdout = stream();
   const stderr = stream();
   const args = argv.includes('--db') ? argv : [...argv, '--db', db];
-  const code = await runCli(args, { slices, env: { INIT_CWD: dir }, stdout, stderr });
+  const code = await runCli({ argv: args, slices, manifest, env: { INIT_CWD: dir }, stdout, stderr });
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 

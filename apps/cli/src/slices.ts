@@ -1,41 +1,15 @@
-import type { SliceRegistry } from './registry.js';
+import { lazySlice } from '@slicewise/cli';
 
 /**
- * The slices the `slicewise` CLI serves: the ONE list to edit when a slice is added. Each entry names the
- * commands its requests declare (`declaration.cli.command`) so a command imports only its own slice;
- * `run-cli.test.ts` fails when this index and the declarations disagree.
- *
- * Adding a slice: `pnpm --filter @slicewise/cli add @slicewise/<name>@workspace:^`, then one entry.
+ * The slices the `slicewise` CLI serves: the ONE list to edit when a slice is added. Each is imported only by the
+ * commands that need it; the commands themselves come from the declarations, through dist/commands.json (written
+ * at build time by build-manifest.ts).
  */
-export const slices: SliceRegistry = [
-  {
-    name: '@slicewise/list-users',
-    commands: ['users list'],
-    load: () => import('@slicewise/list-users').then((m) => ({ slice: m.listUsers })),
-  },
-  {
-    name: '@slicewise/get-user',
-    commands: ['users get'],
-    load: () => import('@slicewise/get-user').then((m) => ({ slice: m.getUser })),
-  },
-  {
-    name: '@slicewise/register-user',
-    commands: ['users register'],
-    load: () => import('@slicewise/register-user').then((m) => ({ slice: m.registerUser })),
-  },
-  {
-    name: '@slicewise/deactivate-user',
-    commands: ['users deactivate'],
-    load: () => import('@slicewise/deactivate-user').then((m) => ({ slice: m.deactivateUser })),
-  },
-  {
-    name: '@slicewise/import-users',
-    commands: ['users import'],
-    load: () => import('@slicewise/import-users').then((m) => ({ slice: m.importUsers })),
-  },
-  {
-    name: '@slicewise/user-stats',
-    commands: ['users stats', 'users rebuild-stats'],
-    load: () => import('@slicewise/user-stats').then((m) => ({ slice: m.userStats })),
-  },
+export const slices = [
+  lazySlice('@slicewise/list-users', () => import('@slicewise/list-users').then((m) => m.listUsers)),
+  lazySlice('@slicewise/get-user', () => import('@slicewise/get-user').then((m) => m.getUser)),
+  lazySlice('@slicewise/register-user', () => import('@slicewise/register-user').then((m) => m.registerUser)),
+  lazySlice('@slicewise/deactivate-user', () => import('@slicewise/deactivate-user').then((m) => m.deactivateUser)),
+  lazySlice('@slicewise/import-users', () => import('@slicewise/import-users').then((m) => m.importUsers)),
+  lazySlice('@slicewise/user-stats', () => import('@slicewise/user-stats').then((m) => m.userStats)),
 ];

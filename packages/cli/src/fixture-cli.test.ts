@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ProcessResult, runProcess } from './fixtures/run-process.js';
 
 // The built CLI composed with the fixture slices (src/fixtures), run as a child process.
-const entry = fileURLToPath(new URL('../dist/bundle/fixture-cli.js', import.meta.url));
+const entry = fileURLToPath(new URL('../dist/fixtures/fixture-cli.js', import.meta.url));
 
 let dir: string;
 let db: string;
@@ -275,7 +275,6 @@ describe('help', () => {
       'people import',
       'people list',
       'db migrate',
-      'db seed',
       'slices',
       'events status',
       'events parked',

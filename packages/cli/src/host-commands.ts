@@ -1,30 +1,21 @@
 import { existsSync } from 'node:fs';
 import { Database, Migrations } from '@slicewise/db';
-import { CancelledError, declarationOf, ValidationError } from '@slicewise/mediator';
-import type { RegisteredUser, UserRow } from '@slicewise/users';
-import { type CliCommand, localAdmin } from './commands.js';
-import { demoUsers } from './demo-users.js';
+import { declarationOf } from '@slicewise/mediator';
+import type { CliCommand } from './command-list.js';
 import { eventCommands } from './event-commands.js';
-import { exitCodes } from './exit-codes.js';
 import type { Field } from './fields.js';
-import { formatCount, writeJson, writeTable } from './output.js';
-import { ProgressReporter } from './progress.js';
+import { cliMetaOf } from './meta.js';
+import { writeJson, writeTable } from './output.js';
+
+/** `GET /users` when another adapter's `meta.http` says so (shown by `slices`; never interpreted). */
+function routeOf(http: unknown): string | null {
+  const { method, path } = (typeof http === 'object' && http !== null ? http : {}) as Record<string, unknown>;
+  return typeof method === 'string' && typeof path === 'string' ? `${method} ${path}` : null;
+}
 
 function option(key: string, type: Field['type'], description: string, extra: Partial<Field> = {}): Field {
   return { key, flag: key, type, required: false, description, ...extra };
 }
-
-function positiveInteger(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    throw new ValidationError(`--${name} must be a whole number of at least 1, got ${JSON.stringify(value)}`, [
-      { path: [name], message: 'must be a whole number of at least 1' },
-    ]);
-  }
-  return value;
-}
-
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** `db migrate [--status]`: apply every composed slice's pending migrations, or list applied/pending. */
 const dbMigrate: CliCommand = {
@@ -86,63 +77,6 @@ const dbMigrate: CliCommand = {
   },
 };
 
-/** `db seed [--count N]`: idempotent demo users, in batches of 1,000, with progress for large N. */
-const dbSeed: CliCommand = {
-  words: ['db', 'seed'],
-  description: 'Add N demo users (every 4th inactive); idempotent: the same N adds nothing twice',
-  fields: { args: [], options: [option('count', 'integer', 'how many demo users', { default: 20 })], typed: true },
-  source: 'host',
-  kind: 'host',
-  async run(input, context) {
-    const count = positiveInteger('count', input.count, 20);
-    // The users table belongs to the users model: compose it (whatever else is loaded) so the table exists,
-    // and record each batch's UsersRegistered in the event log, in the batch's transaction, as import-users does.
-    const { users, toUserDto, UsersRegistered } = await import('@slicewise/users');
-    const { db, mediator } = context.host([users]);
-    const insert = db.prepare('INSERT OR IGNORE INTO users (name, email, active) VALUES (?, ?, ?) RETURNING *');
-    const progress = new ProgressReporter(context.stderr, context.errorColors, 'db seed', {
-      unit: 'users',
-      ...(context.progressIntervalMs !== undefined && { intervalMs: context.progressIntervalMs }),
-    });
-    const batch = 1000;
-    let added = 0;
-    let done = 0;
-    const demo = demoUsers(count);
-    try {
-      while (done < count) {
-        if (context.signal.aborted) throw new CancelledError();
-        const size = Math.min(batch, count - done);
-        // The rows and their UserRegistered events commit together, as register-user writes them.
-        added += db.atomic(() => {
-          const registered: RegisteredUser[] = [];
-          for (let i = 0; i < size; i++) {
-            const user = demo.next().value;
-            const row = user && (insert.get(user.name, user.email, user.active) as UserRow | undefined);
-            if (row) registered.push({ ...toUserDto(row), registeredAt: row.created_at });
-          }
-          if (registered.length > 0) void mediator.publish(new UsersRegistered(registered), { caller: localAdmin });
-          return registered.length;
-        });
-        done += size;
-        progress.update({ done, total: count });
-        if (count > batch) await nextTurn(); // lets Ctrl-C in between batches
-      }
-    } catch (error) {
-      progress.finish();
-      if (!(error instanceof CancelledError)) throw error;
-      context.stderr.write(
-        `${context.errorColors.yellow('Cancelled')}: ${formatCount(done)} of ${formatCount(count)} demo users were ` +
-          `written and kept (${formatCount(added)} new); nothing after them was written.\n`,
-      );
-      return exitCodes.CANCELLED;
-    }
-    progress.finish();
-    if (context.json) writeJson(context.stdout, { added, requested: count });
-    else context.stdout.write(`Seeded ${added} new demo users (${count - added} were already there)\n`);
-    return 0;
-  },
-};
-
 /** `slices`: what this CLI composes: slices, versions, and their requests with their command and route. */
 const listSlices: CliCommand = {
   words: ['slices'],
@@ -162,11 +96,12 @@ const listSlices: CliCommand = {
         .filter((message) => message.slices.includes(slice.name))
         .map((message) => {
           const declaration = declarationOf(message.message);
+          const cli = cliMetaOf(message.message, slice.name);
           return {
             name: message.name,
             kind: message.kind,
-            command: declaration.cli ? `slicewise ${declaration.cli.command}` : null,
-            route: declaration.http ? `${declaration.http.method} ${declaration.http.path}` : null,
+            command: cli ? `slicewise ${cli.command}` : null,
+            route: routeOf(declaration.meta?.http),
             description: declaration.description ?? null,
             permissions: declaration.permissions ?? [],
           };
@@ -202,4 +137,4 @@ const listSlices: CliCommand = {
 };
 
 /** The commands of the host itself, beside the slices' requests. */
-export const hostCommands: readonly CliCommand[] = [dbMigrate, dbSeed, listSlices, ...eventCommands];
+export const hostCommands: readonly CliCommand[] = [dbMigrate, listSlices, ...eventCommands];

@@ -1,15 +1,14 @@
-import type { SliceRegistry } from './registry.js';
-import { runCli } from './run-cli.js';
+import { type RunCliOptions, runCli } from './run-cli.js';
 
 /** Exit codes of a process stopped by a signal, as shells report them (128 + the signal's number). */
 const signalExitCodes = { SIGINT: 130, SIGTERM: 143 } as const;
 
 /**
- * Runs the CLI as a process: argv in, exit code out. The first Ctrl-C (SIGINT) or SIGTERM aborts the command's
+ * Runs the CLI as a process (the `bin` of a host calls it): argv in, exit code out. The first Ctrl-C (SIGINT) or SIGTERM aborts the command's
  * signal (stream requests stop between batches and keep what they committed) and the process exits 130 after
  * SIGINT, 143 after SIGTERM; a second signal exits at once with that code.
  */
-export async function main(registry: SliceRegistry): Promise<void> {
+export async function main(options: Omit<RunCliOptions, 'argv' | 'signal'>): Promise<void> {
   // Under `pnpm slicewise …` the process runs in the workspace root: take relative paths (`--db`, an import
   // file) from the folder the user typed the command in, as `resolveDatabasePath` does.
   const invokedFrom = process.env.INIT_CWD;
@@ -38,7 +37,7 @@ export async function main(registry: SliceRegistry): Promise<void> {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw error;
   });
-  const code = await runCli(process.argv.slice(2), { slices: registry, signal: controller.signal });
+  const code = await runCli({ ...options, argv: process.argv.slice(2), signal: controller.signal });
   process.off('SIGINT', onInterrupt);
   process.off('SIGTERM', onTerminate);
   // A command cancelled by SIGTERM reports CANCELLED (130) as for Ctrl-C; the process says which signal it was.

@@ -2,7 +2,8 @@ import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs'
 import { dirname } from 'node:path';
 import { Database, type DatabaseOptions, Migrations } from '@slicewise/db';
 import { createHost, type Host } from '@slicewise/host';
-import { declarationOf, ForbiddenError, kindOf, type Slice, SlicewiseError } from '@slicewise/mediator';
+import { ForbiddenError, type Slice, SlicewiseError } from '@slicewise/mediator';
+import { withRequired } from './manifest.js';
 import { escapeControl } from './output.js';
 
 /** How a command uses the database: a query only reads it; anything else may write. */
@@ -61,43 +62,11 @@ function writable(file: string): boolean {
   }
 }
 
-/** Every slice with the slices it requires (required first), once each. */
-function withRequired(slices: readonly Slice[]): Slice[] {
-  const seen = new Map<string, Slice>();
-  const add = (slice: Slice) => {
-    for (const required of slice.requires ?? []) add(required);
-    if (!seen.has(slice.name)) seen.set(slice.name, slice);
-  };
-  for (const slice of slices) add(slice);
-  return [...seen.values()];
-}
-
 /** The migrations of `slices` that `db` has not applied, as `slice/migration`. */
 export function pendingMigrations(db: Database, slices: readonly Slice[]): string[] {
   return withRequired(slices).flatMap((slice) =>
     new Migrations(slice.name, slice.migrations ?? []).pending(db).map((name) => `${slice.name}/${name}`),
   );
-}
-
-/** The command a request declares for the words, and how it uses the database. */
-export interface RequestUse {
-  readonly words: readonly string[];
-  /** `read` for a `Query`, `write` for commands and streams. */
-  readonly access: DatabaseAccess;
-}
-
-/** The request of the slices whose command the words start with, if any. */
-export function requestUseFor(slices: readonly Slice[], words: readonly string[]): RequestUse | undefined {
-  for (const slice of withRequired(slices)) {
-    for (const registration of slice.handlers ?? []) {
-      if (registration.kind === 'notification') continue;
-      const command = declarationOf(registration.message).cli?.command.split(' ').filter(Boolean);
-      if (command?.every((word, i) => words[i] === word)) {
-        return { words: command, access: kindOf(registration.message) === 'query' ? 'read' : 'write' };
-      }
-    }
-  }
-  return undefined;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { CliCommand } from './commands.js';
+import type { CliCommand } from './command-list.js';
 import { exitCodeHelp } from './exit-codes.js';
 import type { Field } from './fields.js';
 import type { Colors } from './output.js';
@@ -58,14 +58,15 @@ export function listHelp(
   words: readonly string[],
   version: string,
   colors: Colors,
+  cli = 'slicewise',
 ): string {
   const shown = commands.filter((command) => words.every((word, i) => command.words[i] === word));
   const title =
     words.length === 0
-      ? `slicewise ${version}: the Slicewise command line, generated from the slices it composes`
-      : `slicewise ${words.join(' ')}: ${shown.length} command(s)`;
+      ? `${cli} ${version}: the command line of the slices it composes, generated from their declarations`
+      : `${cli} ${words.join(' ')}: ${shown.length} command(s)`;
   const rows = shown.map((command) => [usageLine(command), command.description] as const);
-  const usage = `Usage: slicewise ${words.length ? words.join(' ') : '<command>'} ${words.length ? '<command> ' : ''}[arguments] [options]`;
+  const usage = `Usage: ${cli} ${words.length ? words.join(' ') : '<command>'} ${words.length ? '<command> ' : ''}[arguments] [options]`;
   return (
     `${colors.bold(title)}\n\n${usage}\n` +
     section('Commands:', rows, colors) +
@@ -75,12 +76,12 @@ export function listHelp(
       colors,
     ) +
     (words.length === 0 ? exitSection(colors) : '') +
-    `\nRun slicewise <command> --help for a command's arguments and options.\n`
+    `\nRun ${cli} <command> --help for a command's arguments and options.\n`
   );
 }
 
 /** `slicewise users get --help`: description, usage, arguments and options from the declaration. */
-export function commandHelp(command: CliCommand, colors: Colors): string {
+export function commandHelp(command: CliCommand, colors: Colors, cli = 'slicewise'): string {
   const name = command.words.join(' ');
   const args = command.fields.args.map((field) => [`<${field.flag}>`, details(field)] as const);
   const options = command.fields.typed
@@ -88,7 +89,7 @@ export function commandHelp(command: CliCommand, colors: Colors): string {
     : [['--<field> <value>', 'any input field (the input schema publishes no JSON Schema)'] as const];
   const kind = command.kind === 'host' ? 'host command' : `${command.kind} of ${command.source}`;
   return (
-    `${colors.bold(`slicewise ${name}`)}: ${command.description}\n\nUsage: slicewise ${usageLine(command)} [options]\n` +
+    `${colors.bold(`${cli} ${name}`)}: ${command.description}\n\nUsage: ${cli} ${usageLine(command)} [options]\n` +
     section('Arguments:', args, colors) +
     section('Options:', options, colors) +
     section('Options (every command):', globalHelp, colors) +

@@ -1,5 +1,5 @@
 import { ValidationError } from '@slicewise/mediator';
-import type { CliCommand } from './commands.js';
+import type { CliCommand } from './command-list.js';
 import type { Field } from './fields.js';
 import { formatCount, writeJson, writeTable } from './output.js';
 

@@ -15,6 +15,26 @@ function stream(isTTY = false) {
 
 const plain = colorsFor(stream(), {});
 
+describe('colorsFor', () => {
+  it.each([
+    [true, {}, true],
+    [false, {}, false],
+    [true, { NO_COLOR: '1' }, false],
+    [true, { NO_COLOR: '' }, true],
+    [true, { TERM: 'dumb' }, false],
+    [false, { FORCE_COLOR: '1' }, true],
+    [false, { FORCE_COLOR: '' }, true],
+    [true, { FORCE_COLOR: '0' }, false],
+    [false, { FORCE_COLOR: '3', NO_COLOR: '1' }, true],
+  ] as const)('on a terminal: %s, with %j: colours %s', (isTTY, env, enabled) => {
+    const colors = colorsFor(stream(isTTY), env);
+
+    expect(colors.enabled).toBe(enabled);
+    expect(colors.red('x')).toBe(enabled ? '\u001b[31mx\u001b[39m' : 'x');
+    expect(colors.bold('x')).toBe(enabled ? '\u001b[1mx\u001b[22m' : 'x');
+  });
+});
+
 describe('writeReadable', () => {
   it('prints a page as the table of its rows, then its other fields', () => {
     const out = stream();

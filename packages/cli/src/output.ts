@@ -1,3 +1,5 @@
+import { styleText } from 'node:util';
+
 /** Where the CLI writes: `process.stdout`/`process.stderr`, or a test double. */
 export interface OutputStream {
   write(text: string): unknown;
@@ -16,22 +18,37 @@ export interface Colors {
   cyan(text: string): string;
 }
 
-const style =
-  (enabled: boolean, open: number, close: number) =>
-  (text: string): string =>
-    enabled ? `\u001b[${open}m${text}\u001b[${close}m` : text;
+type Format = Parameters<typeof styleText>[0];
 
-/** Colours only on a terminal, and never when `NO_COLOR` is set to anything (https://no-color.org). */
+/** Styles with `util.styleText` when enabled; the stream check is ours (the stream may be a test double). */
+const style =
+  (enabled: boolean, format: Format) =>
+  (text: string): string =>
+    enabled ? styleText(format, text, { validateStream: false }) : text;
+
+/**
+ * Whether to colour what goes to `stream`, as Node decides for its own output: `FORCE_COLOR` wins (`''`, `1`, `2`,
+ * `3`, `true` force colours on, anything else such as `0` off), else never with `NO_COLOR` set to anything
+ * non-empty (https://no-color.org), else only on a terminal whose `TERM` is not `dumb`.
+ */
+export function colorsEnabled(stream: OutputStream, env: NodeJS.ProcessEnv): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return ['', '1', '2', '3', 'true'].includes(force);
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  return stream.isTTY === true && env.TERM !== 'dumb';
+}
+
+/** The styles for `stream` (see {@link colorsEnabled}). */
 export function colorsFor(stream: OutputStream, env: NodeJS.ProcessEnv): Colors {
-  const enabled = stream.isTTY === true && (env.NO_COLOR === undefined || env.NO_COLOR === '') && env.TERM !== 'dumb';
+  const enabled = colorsEnabled(stream, env);
   return {
     enabled,
-    bold: style(enabled, 1, 22),
-    dim: style(enabled, 2, 22),
-    red: style(enabled, 31, 39),
-    green: style(enabled, 32, 39),
-    yellow: style(enabled, 33, 39),
-    cyan: style(enabled, 36, 39),
+    bold: style(enabled, 'bold'),
+    dim: style(enabled, 'dim'),
+    red: style(enabled, 'red'),
+    green: style(enabled, 'green'),
+    yellow: style(enabled, 'yellow'),
+    cyan: style(enabled, 'cyan'),
   };
 }
 
