@@ -7,47 +7,49 @@ export interface ProbeSlice {
   manifest: string;
   request: string;
   table: string;
+  /** Its CLI command's words. */
+  command: string[];
 }
 
 /**
  * Writes a host app into `dir` (outside the workspace): its own .npmrc sends `@slicewise/*` to the local
- * registry, and everything else to the machine's registry. main.js composes two slices and answers a query of each.
+ * registry, and everything else to the machine's registry. main.js composes two slices and serves them over HTTP
+ * (`node main.js serve`, `@slicewise/fastify`) and as a command line (`node main.js …`, `@slicewise/cli`), on the
+ * database `SLICEWISE_DB` names. Returns the number of lines of its code.
  */
 export function writeOutsideHost(
   dir: string,
   registryUrl: string,
   dependencies: Record<string, string>,
   probe: ProbeSlice,
-) {
+): number {
   writeFileSync(join(dir, '.npmrc'), `@slicewise:registry=${registryUrl}\n`);
   writeFileSync(
     join(dir, 'package.json'),
-    `${JSON.stringify({ name: 'outside-host', private: true, type: 'module', dependencies }, null, 2)}\n`,
+    `${JSON.stringify({ name: 'outside-host', version: '1.0.0', private: true, type: 'module', dependencies }, null, 2)}\n`,
   );
-  writeFileSync(
-    join(dir, 'main.js'),
-    `import 'reflect-metadata';
-import { GetActiveUsers, getActiveUsers } from '@slicewise/get-active-users';
-import { createHost } from '@slicewise/host';
-import { ${probe.request}, ${probe.manifest} } from '${probe.packageName}';
+  const main = `import 'reflect-metadata';
+import { main } from '@slicewise/cli';
+import { slicewise } from '@slicewise/fastify';
+import { getActiveUsers } from '@slicewise/get-active-users';
+import { createHost, resolveDatabasePath } from '@slicewise/host';
+import Fastify from 'fastify';
+import { ${probe.manifest} } from '${probe.packageName}';
 
 const slices = [getActiveUsers, ${probe.manifest}];
-const host = createHost({ slices, database: ':memory:' });
-host.db.table('users').insertAll([
-  { id: 1, name: 'Alice', email: 'alice@example.com', active: 1 },
-  { id: 2, name: 'Bob', email: 'bob@example.com', active: 0 },
-]);
-host.db.table('${probe.table}').insert({ name: 'composed outside the workspace' });
-const users = await host.mediator.send(new GetActiveUsers());
-const probes = await host.mediator.send(new ${probe.request}());
-console.log(JSON.stringify({
-  slices: Object.fromEntries(slices.map((slice) => [slice.name, slice.version])),
-  users,
-  probes: probes.map((row) => row.name),
-}));
-host.close();
-`,
-  );
+
+if (process.argv[2] === 'serve') {
+  const host = createHost({ slices, database: resolveDatabasePath(undefined) });
+  const app = Fastify();
+  await app.register(slicewise, { host, openapi: { title: 'Outside host', version: '1.0.0' } });
+  console.log(await app.listen({ host: '127.0.0.1', port: 0 }));
+  process.once('SIGTERM', () => app.close().then(() => host.close()));
+} else {
+  await main({ slices, name: 'outside-host', version: '1.0.0' });
+}
+`;
+  writeFileSync(join(dir, 'main.js'), main);
+  return main.trimEnd().split('\n').length;
 }
 
 /** The version of every `@slicewise/*` package installed in the host, read from node_modules and the lock file. */

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +19,7 @@ const probe: ProbeSlice = {
   manifest: 'getReleaseProbes',
   request: 'GetReleaseProbes',
   table: 'get_release_probes',
+  command: ['get', 'release', 'probes'],
 };
 const patched = '@slicewise/get-active-users';
 
@@ -39,12 +42,51 @@ const pnpm = (args: string[], env = shellEnv()) => run('pnpm', args, work, env);
 const changed = (before: Record<string, string>, after: Record<string, string>) =>
   Object.keys(after).filter((name) => before[name] !== after[name]);
 const patchOf = (version: string) => version.replace(/\d+$/, (patch) => String(Number(patch) + 1));
-const hostAnswer = () =>
-  JSON.parse(run(process.execPath, ['main.js'], hostDir, hostEnv)) as {
-    slices: Record<string, string>;
-    users: { id: number; name: string }[];
-    probes: string[];
+/** Runs the outside host's command line with `--json` on its database; its parsed stdout. */
+const hostCli = (...args: string[]) =>
+  JSON.parse(run(process.execPath, ['main.js', ...args, '--json'], hostDir, { ...hostEnv, SLICEWISE_DB: hostDb() }));
+const hostDb = () => join(hostDir, 'host.db');
+/** The outside host's slices and versions, as its CLI lists them. */
+const hostSlices = () =>
+  Object.fromEntries(
+    (hostCli('slices') as { name: string; version: string }[])
+      .filter((slice) => slice.name === patched || slice.name === probe.packageName)
+      .map((slice) => [slice.name, slice.version]),
+  );
+
+/** Writes two users and a probe row into the outside host's database (better-sqlite3 as installed there). */
+function seedOutsideHost(): void {
+  const script = `const db = new (require('better-sqlite3'))(${JSON.stringify(hostDb())});
+db.exec("INSERT INTO users (id, name, email, active) VALUES (1, 'Alice', 'alice@example.com', 1), (2, 'Bob', 'bob@example.com', 0)");
+db.exec("INSERT INTO ${probe.table} (name) VALUES ('composed outside the workspace')");
+db.close();`;
+  run(process.execPath, ['-e', script], hostDir, hostEnv);
+}
+
+/** Starts `node main.js serve` (the HTTP host) and resolves with its address once it listens. */
+async function serveOutsideHost(): Promise<{ url: string; stop: () => Promise<number | null> }> {
+  const child = spawn(process.execPath, ['main.js', 'serve'], {
+    cwd: hostDir,
+    env: { ...hostEnv, SLICEWISE_DB: hostDb() },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  const stop = () => {
+    child.kill('SIGTERM');
+    return exited;
   };
+  let out = '';
+  const url = await new Promise<string | undefined>((resolve) => {
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const found = /http:\/\/127\.0\.0\.1:\d+/.exec(out)?.[0];
+      if (found) resolve(found);
+    });
+    void exited.then(() => resolve(undefined));
+  });
+  if (!url) throw new Error(`the outside host did not listen: ${out}`);
+  return { url, stop };
+}
 
 beforeAll(async () => {
   work = copyWorkspace(root);
@@ -92,14 +134,23 @@ describe('releasing slices to a registry', () => {
     expect(published).toEqual(Object.fromEntries(Object.entries(after).map(([name, version]) => [name, [version]])));
   });
 
-  it('installs the mediator, db and two slices in a host outside the workspace, which answers through both', () => {
+  it('installs the adapters and two slices in a host outside the workspace, which serves both over HTTP and a CLI', async () => {
     const versions = publishableVersions(work);
-    const wanted = ['@slicewise/mediator', '@slicewise/db', '@slicewise/host', patched, probe.packageName];
-    writeOutsideHost(
+    const wanted = [
+      '@slicewise/mediator',
+      '@slicewise/db',
+      '@slicewise/host',
+      '@slicewise/fastify',
+      '@slicewise/cli',
+      patched,
+      probe.packageName,
+    ];
+    const lines = writeOutsideHost(
       hostDir,
       registry?.url ?? '',
       {
         ...Object.fromEntries(wanted.map((name) => [name, `^${versions[name]}`])),
+        fastify: '^5.0.0',
         'reflect-metadata': '^0.2.0',
         typedi: '^0.10.0',
       },
@@ -108,21 +159,38 @@ describe('releasing slices to a registry', () => {
 
     run('npm', ['install', '--no-audit', '--no-fund'], hostDir, hostEnv);
     const installed = installedSlicewise(hostDir);
-    const answer = hostAnswer();
+    expect(hostCli('users', 'active')).toEqual([]); // the first command creates and migrates the database
+    seedOutsideHost();
+    const active = hostCli('users', 'active');
+    const probes = hostCli(...probe.command);
+    const server = await serveOutsideHost();
+    const overHttp = await Promise.all(
+      ['/active-users', `/${probe.packageName.split('/')[1]}`, '/openapi.json'].map(async (path) => {
+        const response = await fetch(`${server.url}${path}`);
+        return { status: response.status, body: (await response.json()) as unknown };
+      }),
+    );
+    const exitCode = await server.stop();
 
     const peers = slicewisePeers(work, wanted); // e.g. @slicewise/users, the model get-active-users requires
     const expected = Object.fromEntries(
       // and the dependencies they bring: errors (of db and mediator), events (of host)
       [...wanted, ...peers, '@slicewise/errors', '@slicewise/events'].sort().map((name) => [name, versions[name]]),
     );
+    expect(lines).toBeLessThan(40);
     expect(installed.modules).toEqual(expected);
     expect(installed.lock).toEqual(expected);
     for (const singleton of ['@slicewise/mediator', '@slicewise/db', 'typedi', 'reflect-metadata', 'better-sqlite3']) {
       expect(copiesInLock(hostDir, singleton), singleton).toBe(1);
     }
-    expect(answer.users).toEqual([{ id: 1, name: 'Alice', email: 'alice@example.com', active: true }]);
-    expect(answer.probes).toEqual(['composed outside the workspace']);
-    expect(answer.slices).toEqual({ [patched]: versions[patched], [probe.packageName]: '0.1.0' });
+    expect(active).toEqual([{ id: 1, name: 'Alice', email: 'alice@example.com', active: true }]);
+    expect(probes.map((row: { name: string }) => row.name)).toEqual(['composed outside the workspace']);
+    expect(overHttp[0]).toEqual({ status: 200, body: active });
+    expect(overHttp[1]).toEqual({ status: 200, body: probes });
+    const [, , document] = overHttp as [unknown, unknown, { body: { paths: object } }];
+    expect(Object.keys(document.body.paths).sort()).toEqual(['/active-users', `/${probe.packageName.split('/')[1]}`]);
+    expect(exitCode).toBe(0);
+    expect(hostSlices()).toEqual({ [patched]: versions[patched], [probe.packageName]: '0.1.0' });
   });
 
   it('releases a patch of one slice through changesets, publishing that slice alone', async () => {
@@ -154,13 +222,14 @@ describe('releasing slices to a registry', () => {
 
     run('npm', ['update', '--no-audit', '--no-fund', '--prefer-online'], hostDir, hostEnv);
     const after = installedSlicewise(hostDir);
-    const answer = hostAnswer();
+    const slices = hostSlices();
+    const active = hostCli('users', 'active') as { name: string }[];
 
     expect(after.modules).toEqual({ ...before.modules, [patched]: newVersion });
     expect(after.lock).toEqual({ ...before.lock, [patched]: newVersion });
     expect(changed(before.lock, after.lock)).toEqual([patched]);
     expect(readFileSync(join(hostDir, 'node_modules', 'better-sqlite3', 'package.json'), 'utf8')).toBe(sqliteBefore);
-    expect(answer.slices[patched]).toBe(newVersion);
-    expect(answer.users.map((user) => user.name)).toEqual(['Alice']);
+    expect(slices[patched]).toBe(newVersion);
+    expect(active.map((user) => user.name)).toEqual(['Alice']);
   });
 });
