@@ -7,10 +7,13 @@ import {
   ExampleProcess,
   eventCount,
   inboundCounts,
+  ndjsonLines,
+  post,
   recount,
   sleep,
   usersEvents,
   waitFor,
+  writerTokens,
 } from './processes.test-util.js';
 
 let nats: LocalNatsServer;
@@ -39,7 +42,8 @@ async function topology(stream: string, relayInA = false) {
   const aFile = join(dir, `${stream}-a.db`);
   const bFile = join(dir, `${stream}-b.db`);
   const publish = { SLICEWISE_DB: aFile, ...natsEnv, SLICEWISE_NATS_PUBLISH: '*' };
-  const a = new ExampleProcess('host-a', relayInA ? publish : { SLICEWISE_DB: aFile });
+  const writable = { SLICEWISE_TOKENS: writerTokens };
+  const a = new ExampleProcess('host-a', relayInA ? { ...publish, ...writable } : { SLICEWISE_DB: aFile, ...writable });
   const relay = new ExampleProcess('relay', publish);
   const b = new ExampleProcess('host-b', { SLICEWISE_DB: bFile, ...natsEnv, SLICEWISE_NATS_SUBSCRIBE: usersEvents });
   processes.push(a, relay, b);
@@ -62,10 +66,10 @@ async function register(
   const worker = async () => {
     while (next < max && !until()) {
       const i = next++;
-      const response = await fetch(`${base}/users`, {
-        method: 'POST',
-        body: JSON.stringify({ name: `${prefix} ${i}`, email: `${prefix}-${i}@example.com` }),
-      });
+      const response = await post(
+        `${base}/users`,
+        JSON.stringify({ name: `${prefix} ${i}`, email: `${prefix}-${i}@example.com` }),
+      );
       statuses.push(response.status);
       const body = (await response.json()) as { id?: number };
       if (body.id !== undefined) ids.push(body.id);
@@ -75,25 +79,27 @@ async function register(
   return statuses;
 }
 
-async function importUsers(base: string, prefix: string, count: number): Promise<number> {
+/** Imports `count` users as NDJSON in batches of 100; the status and the last progress line (or error line). */
+async function importUsers(base: string, prefix: string, count: number) {
   const body = Array.from({ length: count }, (_, i) =>
     JSON.stringify({ name: `${prefix} ${i}`, email: `${prefix}-import-${i}@example.com` }),
   ).join('\n');
-  const response = await fetch(`${base}/users/import`, { method: 'POST', body });
-  await response.arrayBuffer();
-  return response.status;
+  const response = await post(`${base}/users/import?batch=100`, body, true);
+  const lines = await ndjsonLines(response);
+  return { status: response.status, type: response.headers.get('content-type'), last: lines.at(-1) };
 }
 
 async function deactivate(base: string, ids: readonly number[]): Promise<number[]> {
   return Promise.all(
     ids.map(async (id) => {
-      const response = await fetch(`${base}/users/${id}/deactivate`, { method: 'POST' });
+      const response = await post(`${base}/users/${id}/deactivate`);
       await response.arrayBuffer();
       return response.status;
     }),
   );
 }
 
+const readiness = async (base: string) => (await fetch(`${base}/readyz`)).json();
 const stats = async (base: string) => (await (await fetch(`${base}/user-stats`)).json()) as ReturnType<typeof recount>;
 
 describe('scale-out: host A → relay → JetStream → host B', () => {
@@ -102,7 +108,7 @@ describe('scale-out: host A → relay → JetStream → host B', () => {
   }, async () => {
     const { a, relay, b, aFile, bFile } = await topology('CONVERGE');
     let faultsDone = false;
-    const writes: Promise<number | number[]>[] = [];
+    const deactivations: Promise<number[]>[] = [];
     const ids: number[] = [];
     const burst = register(a.url, 'burst', () => faultsDone, 5000, ids);
     const registeredAtLeast = (count: number) =>
@@ -113,7 +119,7 @@ describe('scale-out: host A → relay → JetStream → host B', () => {
       );
     await registeredAtLeast(40);
     await b.kill();
-    writes.push(
+    deactivations.push(
       deactivate(
         a.url,
         Array.from({ length: 40 }, (_, i) => i + 1),
@@ -122,11 +128,11 @@ describe('scale-out: host A → relay → JetStream → host B', () => {
     await sleep(500);
     await b.start();
     await relay.kill();
-    writes.push(importUsers(a.url, 'bulk', 600)); // committed while no relay runs
+    const bulk = importUsers(a.url, 'bulk', 600); // committed while no relay runs
     await sleep(500);
     await relay.start();
     await nats.kill();
-    writes.push(
+    deactivations.push(
       deactivate(
         a.url,
         Array.from({ length: 20 }, (_, i) => i + 41),
@@ -139,12 +145,16 @@ describe('scale-out: host A → relay → JetStream → host B', () => {
     await b.start();
     faultsDone = true;
     const registered = await burst;
-    const [first, imported, second] = (await Promise.all(writes)) as [number[], number, number[]];
+    const deactivated = (await Promise.all(deactivations)).flat();
+    const imported = await bulk;
 
     // A never failed a write because B, the relay or the broker was down.
     expect(registered.length).toBeGreaterThan(60);
-    expect(registered.filter((status) => status !== 200)).toEqual([]);
-    expect([imported, ...first, ...second].filter((status) => status !== 200)).toEqual([]);
+    expect(registered.filter((status) => status !== 201)).toEqual([]);
+    expect(deactivated.filter((status) => status !== 200)).toEqual([]);
+    // The import answers NDJSON progress, one line per batch of 100; the last says done, with every row imported.
+    expect(imported).toMatchObject({ status: 200, type: expect.stringMatching(/^application\/x-ndjson/) });
+    expect(imported.last).toMatchObject({ done: true, read: 600, imported: 600, rejected: 0 });
     const expected = recount(aFile);
     expect(expected.total).toBe(registered.length + 600);
     expect(expected.active).toBe(expected.total - 60);
@@ -157,10 +167,21 @@ describe('scale-out: host A → relay → JetStream → host B', () => {
     expect(converged).toEqual(expected);
     const events = eventCount(aFile);
     expect(inboundCounts(bFile)).toEqual({ events, distinct: events, inbox: events });
+    // B's /readyz reports its log: every one of A's events appended, user-stats caught up to it.
+    expect(await readiness(b.url)).toEqual({
+      status: 'ready',
+      events: { position: events, subscriptions: [expect.objectContaining({ position: events, lag: 0 })] },
+    });
   });
 
   it('keeps accepting writes on A through a 30 s broker outage, then B converges', { timeout: 120_000 }, async () => {
     const { a, b, aFile } = await topology('PARTITION', true);
+    const anonymous = await fetch(`${a.url}/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Nobody', email: 'nobody@example.com' }),
+    });
+    expect(anonymous.status).toBe(401); // writes need SLICEWISE_TOKENS' users:write token
     const before = await register(a.url, 'before', () => false, 50);
     await nats.kill();
     const outageEnds = Date.now() + 30_000;
@@ -176,7 +197,7 @@ describe('scale-out: host A → relay → JetStream → host B', () => {
     await nats.restart();
     const after = await register(a.url, 'after', () => false, 50);
 
-    expect([...before, ...during, ...after].filter((status) => status !== 200)).toEqual([]);
+    expect([...before, ...during, ...after].filter((status) => status !== 201)).toEqual([]);
     latencies.sort((x, y) => x - y);
     const p99 = latencies[Math.floor(latencies.length * 0.99)] as number;
     console.log(`partition: ${during.length} writes on A in 30 s without the broker, p99 ${p99.toFixed(1)} ms`);

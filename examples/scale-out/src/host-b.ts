@@ -1,15 +1,16 @@
 import 'reflect-metadata';
+import { buildServer } from '@slicewise/fastify';
 import { createHost, resolveDatabasePath } from '@slicewise/host';
-import { GetUserStats, userStats } from '@slicewise/user-stats';
+import { userStats } from '@slicewise/user-stats';
 import { bridgeFromEnv } from './bridge.js';
-import { createRoutedServer, serve } from './http.js';
+import { serve } from './serve.js';
 
 // Host B, the stats service, on its own SQLite (SLICEWISE_DB): user-stats counts the events that arrive from NATS.
+// `GET /user-stats` comes from the slice's declaration; `/readyz` reports its log's position and user-stats' lag.
 const host = createHost({ slices: [userStats], database: resolveDatabasePath(undefined), events: { pollMs: 50 } });
 const bridge = bridgeFromEnv(host);
-
-const server = createRoutedServer({
-  'GET /healthz': () => ({ status: 'ok', position: host.events.position, inbound: bridge?.inbound?.counts }),
-  'GET /user-stats': () => host.mediator.send(new GetUserStats()),
+const app = buildServer({ host, openapi: { title: 'Slicewise scale-out host B (stats)' } });
+await serve('scale-out host B (stats)', app, 3202, async () => {
+  await bridge?.stop();
+  host.close();
 });
-serve('scale-out host B (stats)', server, host, 3202, async () => bridge?.stop());

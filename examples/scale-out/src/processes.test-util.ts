@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Database } from '@slicewise/db';
 
@@ -116,6 +117,27 @@ export const usersEvents = [
   '@slicewise/users/UsersRegistered',
   '@slicewise/users/UserDeactivated',
 ].join(',');
+
+/** A bearer token granting `users:write`, made per test run; host A accepts it through `SLICEWISE_TOKENS`. */
+export const writerToken = randomBytes(24).toString('base64url');
+export const writerTokens = JSON.stringify({ [writerToken]: { id: 'scale-out-test', permissions: ['users:write'] } });
+const authorization = { authorization: `Bearer ${writerToken}` };
+
+/** `POST` with the writer's token: no body, a JSON body, or an NDJSON one when `ndjson` is set. */
+export function post(url: string, body?: string, ndjson = false): Promise<Response> {
+  if (body === undefined) return fetch(url, { method: 'POST', headers: authorization });
+  const type = ndjson ? 'application/x-ndjson' : 'application/json';
+  return fetch(url, { method: 'POST', headers: { ...authorization, 'content-type': type }, body });
+}
+
+/** The lines of an NDJSON response, parsed. */
+export async function ndjsonLines(response: Response): Promise<Record<string, unknown>[]> {
+  const text = await response.text();
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
