@@ -49,9 +49,13 @@ export function main(argv, root = workspaceRoot) {
   const biome = join(root, 'node_modules', '.bin', 'biome');
   if (existsSync(biome)) spawnSync(biome, ['format', '--write', created.dir], { cwd: root, stdio: 'ignore' });
   const { packageName, manifest } = sliceNames(names[0]);
+  const install = flags.includes('--no-install') ? 'pnpm install && ' : '';
   console.log(`
 Next:
-  ${flags.includes('--no-install') ? 'pnpm install && ' : ''}pnpm build --filter ${packageName} && pnpm --filter ${packageName} test
-  then compose it in a host: slices: [${manifest}, ...]  (import { ${manifest} } from '${packageName}')`);
+  ${install}pnpm build --filter ${packageName} && pnpm --filter ${packageName} test
+  then expose it in a host with one line: its declaration's meta already says its route and command.
+    HTTP (apps/api/src/slices.ts):  import { ${manifest} } from '${packageName}';  then add ${manifest} to slices
+    CLI  (apps/cli/src/slices.ts):  lazySlice('${packageName}', () => import('${packageName}').then((m) => m.${manifest})),
+  and the dependency: pnpm --filter @slicewise/api --filter @slicewise/cli-app add ${packageName}@workspace:^`);
   return 0;
 }
