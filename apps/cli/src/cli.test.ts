@@ -49,7 +49,7 @@ describe('slicewise users list', () => {
     expect(all.map((page) => page.length)).toEqual([100, 100, 100, 27, 0]);
     expect(all.flat()).toEqual(expected);
     expect(active.flat()).toEqual(expected.filter((id) => id % 4 !== 0));
-  });
+  }, 60_000); // spawns a dozen CLI processes: slow on a loaded machine
 
   it('prints a table by default, and (no rows) on an empty database', async () => {
     const empty = await cli('users', 'list');
@@ -304,5 +304,5 @@ describe('slicewise users stats and rebuild-stats', () => {
     expect(stale.total).toBe(11);
     expect(rebuilt).toEqual({ total: 10, active: 7, registeredPerDay: [{ day: today(), count: 10 }] });
     expect(await json('users', 'stats')).toEqual(rebuilt);
-  });
+  }, 60_000); // spawns a dozen CLI processes: slow on a loaded machine
 });

@@ -85,6 +85,7 @@ describe('the user-management slices composed together', () => {
       'POST /users/{id}/deactivate',
     ]);
     expect(commands.sort()).toEqual([
+      'db seed',
       'users active',
       'users deactivate',
       'users get',

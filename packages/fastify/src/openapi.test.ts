@@ -51,7 +51,7 @@ describe('GET /openapi.json', () => {
     );
 
     expect(listed.sort()).toEqual(exposed.sort());
-    expect(listed.length).toBe(17); // 10 fixture operations and the 7 of the user slices
+    expect(listed.length).toBe(18); // 10 fixture operations, the 7 of the user slices and GET /active-users
   });
 
   it('describes path and query parameters from the input schema', () => {

@@ -164,6 +164,8 @@ export class SelectTypo extends Query<unknown[]> {
 
 /** The reasons the signals of cancelled `WaitAWhile` dispatches gave, newest last. */
 export const observedAborts: { correlationId: string; reason: string }[] = [];
+/** The correlation ids of the `WaitAWhile` dispatches that started, so a test cancels one once it runs. */
+export const observedStarts: string[] = [];
 
 const toDto = (row: AccountDto): AccountDto => ({ id: row.id, handle: row.handle, email: row.email, age: row.age });
 
@@ -278,6 +280,7 @@ class CountAccountsHandler implements RequestHandler<CountAccounts> {
 class WaitAWhileHandler implements RequestHandler<WaitAWhile> {
   async handle(_request: WaitAWhile, context: HandlerContext<WaitAWhile>): Promise<{ waited: number }> {
     const { input } = context;
+    observedStarts.push(context.correlationId);
     try {
       await sleep(input.ms, undefined, { signal: context.signal });
     } catch (error) {
