@@ -75,6 +75,35 @@ export function writeGoals(slicewise: readonly Measure[], handWritten: readonly 
   ];
 }
 
+/**
+ * A read route's goals, issue #14: req/s ≥ 0.95× and p99 ≤ 1.1× hand-written, and Slicewise's overhead over the
+ * hand-written server at most half of NestJS's. Overhead is time per request beyond the hand-written server's:
+ * (hand-written req/s ÷ this req/s) − 1, the median of each round's.
+ */
+export function readGoals(
+  route: string,
+  slicewise: readonly Measure[],
+  handWritten: readonly Measure[],
+  nest: readonly Measure[],
+): string[] {
+  const throughput = medianRatio(slicewise, handWritten, (m) => m.requestsPerSecond);
+  const p99 = medianRatio(slicewise, handWritten, (m) => m.p99);
+  const overhead = medianRatio(slicewise, handWritten, (m) => m.requestsPerSecond, true) - 1;
+  const lines = [
+    `- ${route}, issue #14 (req/s ≥ 0.95× and p99 ≤ 1.1× hand-written): req/s ${verdict(throughput >= 0.95)} ` +
+      `(${ratio(throughput)}), p99 ${verdict(p99 <= 1.1)} (${ratio(p99)}).`,
+  ];
+  if (nest.length > 0) {
+    const nestOverhead = medianRatio(nest, handWritten, (m) => m.requestsPerSecond, true) - 1;
+    const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
+    lines.push(
+      `- ${route}, issue #14 (overhead over hand-written ≤ half of NestJS's): ${verdict(overhead <= nestOverhead / 2)} ` +
+        `(Slicewise ${percent(overhead)}, NestJS ${percent(nestOverhead)}).`,
+    );
+  }
+  return lines;
+}
+
 /** The import probe's table and issue #12's goal (probe p99 < 50 ms). */
 export function importTable(result: ImportProbeResult, intervalMs: number, lag: string): string[] {
   const { probe } = result;

@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { prepareDatabase } from './database.js';
 import { type ImportProbeResult, runImportProbe, warmUpImport } from './import-probe.js';
 import { canPin, here, load, loadCpu, type Measure, serverCpu, startServer, stopServer } from './processes.js';
-import { importTable, medianRatio, type NamedRoute, routeTable, writeGoals } from './report.js';
+import { importTable, medianRatio, type NamedRoute, readGoals, routeTable, writeGoals } from './report.js';
 import {
   chosen,
   connections,
@@ -238,6 +238,10 @@ function printReport(
       `${route.name}: Slicewise ${ratio(medianRatio(of(slicewise, route), of(nest, route), (m) => m.requestsPerSecond))} NestJS in req/s, ` +
         `${ratio(medianRatio(of(slicewise, route), of(nest, route), (m) => m.cpuMicros, true))} in CPU per request`,
     );
+  }
+  lines.push('');
+  for (const route of runRoutes.filter((candidate) => candidate.key !== 'register')) {
+    lines.push(...readGoals(route.name, of(slicewise, route), of(handWritten, route), of(nest, route)));
   }
   const register = runRoutes.find((route) => route.key === 'register');
   if (register) {
