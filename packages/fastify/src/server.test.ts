@@ -356,6 +356,7 @@ describe('routes that are not there', () => {
         'ShapeAccount',
         'UncompiledOutput',
         'ListUsers',
+        'GetActiveUsers',
         'GetUser',
         'RegisterUser',
         'DeactivateUser',
