@@ -76,8 +76,10 @@ describe("Database's checkpoint option", () => {
       if (transaction % 20 === 0) await new Promise((resolve) => setImmediate(resolve)); // the worker runs meanwhile
     }
 
-    // the worker never sees the log caught up; without the backstop it would hold all 6 MB
-    expect(largestLog).toBeLessThan(2_000_000);
+    // the worker never sees the log caught up; without the backstop it would hold all 6 MB. The bound leaves room
+    // for the log growing past the backstop while the worker's read keeps the writer from restarting it (2.4 MB seen
+    // on a loaded machine).
+    expect(largestLog).toBeLessThan(4_000_000);
   });
 
   it('background: close stops the worker, then checkpoints and removes the log; the rows are in the file', () => {
