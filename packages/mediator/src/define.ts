@@ -40,6 +40,26 @@ function ownInput(declaration: RequestDefinition<Schema | undefined, Schema | un
   return input === undefined && declaration.input !== undefined ? {} : input;
 }
 
+/** A request base class of `Base` carrying `definition` as its declaration and the raw input as `input`. */
+function definedClass(
+  Base: abstract new () => object,
+  helper: string,
+  definition: RequestDefinition<Schema | undefined, Schema | undefined>,
+): abstract new (
+  input?: unknown,
+) => object {
+  const declaration = checked(helper, definition);
+  abstract class Defined extends Base {
+    static readonly declaration = declaration;
+    readonly input: unknown;
+    constructor(input?: unknown) {
+      super();
+      this.input = ownInput(declaration, input);
+    }
+  }
+  return Defined;
+}
+
 function checked<T extends object>(kind: string, definition: T): T {
   if (definition === null || typeof definition !== 'object') {
     throw new TypeError(`${kind} takes one object: { input?, output?, description?, permissions?, meta? }`);
@@ -70,16 +90,7 @@ export function defineQuery<
   TInputSchema,
   TOutputSchema
 > {
-  const declaration = checked('defineQuery', definition);
-  abstract class DefinedQuery extends Query<unknown> {
-    static readonly declaration = declaration;
-    readonly input: unknown;
-    constructor(input?: unknown) {
-      super();
-      this.input = ownInput(declaration, input);
-    }
-  }
-  return DefinedQuery as never;
+  return definedClass(Query, 'defineQuery', definition) as never;
 }
 
 /** The base class of a command, as {@link defineQuery} makes one of a query. Without `output` it responds `void`. */
@@ -94,16 +105,7 @@ export function defineCommand<
   TInputSchema,
   TOutputSchema
 > {
-  const declaration = checked('defineCommand', definition);
-  abstract class DefinedCommand extends Command<unknown> {
-    static readonly declaration = declaration;
-    readonly input: unknown;
-    constructor(input?: unknown) {
-      super();
-      this.input = ownInput(declaration, input);
-    }
-  }
-  return DefinedCommand as never;
+  return definedClass(Command, 'defineCommand', definition) as never;
 }
 
 /** The base class of a stream request; `output` describes each item it yields. */
@@ -118,14 +120,5 @@ export function defineStream<
   TInputSchema,
   TOutputSchema
 > {
-  const declaration = checked('defineStream', definition);
-  abstract class DefinedStream extends StreamRequest<unknown> {
-    static readonly declaration = declaration;
-    readonly input: unknown;
-    constructor(input?: unknown) {
-      super();
-      this.input = ownInput(declaration, input);
-    }
-  }
-  return DefinedStream as never;
+  return definedClass(StreamRequest, 'defineStream', definition) as never;
 }
