@@ -15,13 +15,16 @@ export class GetUser extends defineQuery({
   },
 }) {}
 
+/** One user's row by primary key (`first()` reads one row, without an array around it). */
+const byId = `SELECT ${userDtoColumns} FROM users WHERE id = ?`;
+
 /** Reads one row of the `users` table. */
 @Service()
 export class GetUserHandler implements RequestHandler<GetUser> {
   constructor(private readonly db: Database) {}
 
   handle(_request: GetUser, { input }: HandlerContext<GetUser>): UserDto {
-    const [row] = this.db.table<UserRow>('users').rowsWhere('id = ?', [input.id], { select: userDtoColumns });
+    const row = this.db.query<UserRow>(byId, [input.id]).first();
     if (!row) throw new NotFoundError(`No user has id ${input.id}`, { details: { id: input.id } });
     return toUserDto(row);
   }

@@ -19,26 +19,37 @@ const busyBackoff = (attempt: number) => Math.min(100, 5 * 2 ** attempt) * (0.5 
  * A lock that outlasts it is 503 with `Retry-After: 1`. Safe because a command's writes are one transaction: a
  * BUSY failure left nothing behind, and sending the same request again is the same request.
  */
-export async function sendWhileBusy(
+export function sendWhileBusy(
   mediator: Mediator,
   message: Request<unknown>,
   dispatch: DispatchOptions,
   reply: FastifyReply,
   requestTimeout: number,
 ): Promise<unknown> {
-  let deadline: number | undefined;
+  // The first send is the only one almost every request makes: no async frame around it, a catch handler only.
+  return mediator.send(message, dispatch).catch((error: unknown) => {
+    if (!isBusy(error)) throw error;
+    return retryWhileBusy(mediator, message, dispatch, reply, Date.now() + requestTimeout);
+  });
+}
+
+/** The retries of {@link sendWhileBusy}, after the first send failed with BUSY. */
+async function retryWhileBusy(
+  mediator: Mediator,
+  message: Request<unknown>,
+  dispatch: DispatchOptions,
+  reply: FastifyReply,
+  deadline: number,
+): Promise<unknown> {
   for (let attempt = 0; ; attempt += 1) {
+    const delay = busyBackoff(attempt);
+    if (Date.now() + delay >= deadline) throw new HttpError(503, 'The database is busy; retry shortly', 1);
+    await sleep(delay);
+    if (reply.raw.destroyed) throw clientGone();
     try {
       return await mediator.send(message, dispatch);
     } catch (error) {
       if (!isBusy(error)) throw error;
-      deadline ??= Date.now() + requestTimeout;
-      const delay = busyBackoff(attempt);
-      if (Date.now() + delay >= deadline) {
-        throw new HttpError(503, 'The database is busy; retry shortly', 1);
-      }
-      await sleep(delay);
-      if (reply.raw.destroyed) throw clientGone();
     }
   }
 }

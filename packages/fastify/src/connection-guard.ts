@@ -18,6 +18,8 @@ interface SocketState {
   requests: number;
   serving: boolean;
   readonly waiting: [IncomingMessage, ServerResponse][];
+  /** The `close` listener of the response being served: made once per connection, not once per request. */
+  readonly served: () => void;
 }
 
 const stateKey = Symbol('slicewise.connection');
@@ -68,7 +70,7 @@ export class ConnectionGuard {
       }
     }
     if (!state.serving && state.waiting.length === 0) {
-      this.#serve(state, socket, request, response);
+      this.#serve(state, request, response);
       return;
     }
     if (state.waiting.length >= this.#options.maxPipelinedRequests) {
@@ -79,7 +81,17 @@ export class ConnectionGuard {
   };
 
   #track(socket: GuardedSocket): SocketState {
-    const state: SocketState = { requests: 0, serving: false, waiting: [] };
+    const state: SocketState = {
+      requests: 0,
+      serving: false,
+      waiting: [],
+      served: () => {
+        state.serving = false;
+        this.#inFlight -= 1;
+        if (this.#inFlight === 0) for (const resolve of this.#idle.splice(0)) resolve();
+        this.#next(state, socket);
+      },
+    };
     socket[stateKey] = state;
     socket.once('close', () => {
       state.waiting.length = 0;
@@ -87,15 +99,10 @@ export class ConnectionGuard {
     return state;
   }
 
-  #serve(state: SocketState, socket: Socket, request: IncomingMessage, response: ServerResponse): void {
+  #serve(state: SocketState, request: IncomingMessage, response: ServerResponse): void {
     state.serving = true;
     this.#inFlight += 1;
-    response.once('close', () => {
-      state.serving = false;
-      this.#inFlight -= 1;
-      if (this.#inFlight === 0) for (const resolve of this.#idle.splice(0)) resolve();
-      this.#next(state, socket);
-    });
+    response.on('close', state.served); // a response closes once
     this.#handler(request, response);
   }
 
@@ -103,7 +110,7 @@ export class ConnectionGuard {
   #next(state: SocketState, socket: Socket): void {
     if (state.serving || state.waiting.length === 0 || socket.destroyed) return;
     const [request, response] = state.waiting.shift() as [IncomingMessage, ServerResponse];
-    this.#serve(state, socket, request, response);
+    this.#serve(state, request, response);
   }
 }
 

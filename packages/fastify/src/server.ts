@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { Host } from '@slicewise/host';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import type { TokenStore } from './auth.js';
 import { defaultLimits, type HttpLimits } from './limits.js';
 import { type OpenApiOptions, slicewise, watchInFlight } from './plugin.js';
+import { requestIds } from './request-id.js';
 import { limitedServer, problemOptions } from './transport-limits.js';
 
 /** Options of {@link buildServer}. */
@@ -23,9 +23,6 @@ export interface ServerOptions {
   /** Connection and request limits; each one left out has its default ({@link defaultLimits}). */
   limits?: Partial<HttpLimits>;
 }
-
-/** An incoming `x-request-id` is kept when it is 1 to 128 of these characters; otherwise one is generated. */
-const requestIdPattern = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
 
 /**
  * Fastify's options for a server that holds up on the open internet: the Node server enforcing {@link HttpLimits}
@@ -48,10 +45,7 @@ export function hardenedOptions(
       onGuard(() => made.guard.idle());
       return made.server;
     },
-    genReqId: (request) => {
-      const incoming = request.headers['x-request-id'];
-      return typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
-    },
+    genReqId: requestIds(),
   };
 }
 
