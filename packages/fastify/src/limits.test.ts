@@ -153,6 +153,26 @@ describe('buffered bodies', () => {
     expect(elapsed).toBeLessThan(3_000);
   });
 
+  it('reads a JSON body whose last 15 bytes trickle in over five times the idle timeout', async () => {
+    const port = await start({ limits: { bodyIdleTimeout: 300 } });
+    const json = '{"handle":"trickle","email":"trickle@example.com"}';
+    const padding = 15; // JSON allows trailing spaces: one every 100 ms, 1.5 s in all
+    const head =
+      'POST /accounts HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n' +
+      `Authorization: Bearer ${tokens.writer}\r\nContent-Length: ${json.length + padding}\r\n\r\n${json}`;
+    let sent = 0;
+    const next = () => {
+      if (sent === padding) return '';
+      sent += 1;
+      return ' ';
+    };
+
+    const { text } = await exchange(port, head, 2_500, { text: next, everyMs: 100 });
+
+    expect(sent).toBe(padding);
+    expect(firstResponse(text).status).toBe(201);
+  });
+
   it('answers 401 and closes at once when the token is bad, without waiting for the body', async () => {
     const port = await start({ limits: { bodyIdleTimeout: 10_000 } });
     const head =
