@@ -10,7 +10,7 @@ import {
   StreamRequest,
   ValidationError,
 } from '@slicewise/mediator';
-import { type NewUser, type RegisteredUser, toUserDto, type UserRow, UsersRegistered } from '@slicewise/users';
+import { type NewUser, type RegisteredUser, type UserRow, UsersRegistered } from '@slicewise/users';
 import { Service } from 'typedi';
 import { z } from 'zod';
 import {
@@ -102,6 +102,9 @@ function formatOf(file: string | undefined, format: 'csv' | 'ndjson' | undefined
   ]);
 }
 
+/** What inserting a user makes: its id, its default `active` and its `created_at`. */
+type Made = Pick<UserRow, 'id' | 'active' | 'created_at'>;
+
 /** Streams the import: batches of rows, each in one transaction, progress after each. */
 @Service()
 export class ImportUsersHandler implements StreamHandler<ImportUsers> {
@@ -173,8 +176,9 @@ export class ImportUsersHandler implements StreamHandler<ImportUsers> {
         },
       );
     }
+    // The name and email are the ones bound: only what SQLite made is read back.
     const insert = this.db.prepare(
-      'INSERT INTO users (name, email) VALUES (?, ?) ON CONFLICT (email) DO NOTHING RETURNING *',
+      'INSERT INTO users (name, email) VALUES (?, ?) ON CONFLICT (email) DO NOTHING RETURNING id, active, created_at',
     );
     const { inserted, rejections } = this.db.atomic(() => {
       const registered: RegisteredUser[] = [];
@@ -185,9 +189,12 @@ export class ImportUsersHandler implements StreamHandler<ImportUsers> {
           continue;
         }
         const user: NewUser = row.user;
-        const written = insert.get(user.name, user.email) as UserRow | undefined;
-        if (written) registered.push({ ...toUserDto(written), registeredAt: written.created_at });
-        else rejections.push({ line: row.line, code: 'CONFLICT', reason: `email ${user.email} is already registered` });
+        const written = insert.get(user.name, user.email) as Made | undefined;
+        if (written) {
+          const { id, active, created_at: registeredAt } = written;
+          registered.push({ id, name: user.name, email: user.email, active: active === 1, registeredAt });
+        } else
+          rejections.push({ line: row.line, code: 'CONFLICT', reason: `email ${user.email} is already registered` });
       }
       // One event for the batch, appended in its transaction: the rows and the event commit together.
       if (registered.length > 0) void context.publish(new UsersRegistered(registered));
