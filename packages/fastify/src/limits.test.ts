@@ -153,10 +153,11 @@ describe('buffered bodies', () => {
     expect(elapsed).toBeLessThan(3_000);
   });
 
-  it('reads a JSON body whose last 15 bytes trickle in over five times the idle timeout', async () => {
-    const port = await start({ limits: { bodyIdleTimeout: 300 } });
+  it('reads a JSON body whose last 30 bytes trickle in over five times the idle timeout', async () => {
+    // 100 ms between bytes against a 600 ms timeout: room for a loaded machine's late timers
+    const port = await start({ limits: { bodyIdleTimeout: 600 } });
     const json = '{"handle":"trickle","email":"trickle@example.com"}';
-    const padding = 15; // JSON allows trailing spaces: one every 100 ms, 1.5 s in all
+    const padding = 30; // JSON allows trailing spaces: one every 100 ms, 3 s in all
     const head =
       'POST /accounts HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n' +
       `Authorization: Bearer ${tokens.writer}\r\nContent-Length: ${json.length + padding}\r\n\r\n${json}`;
@@ -167,7 +168,7 @@ describe('buffered bodies', () => {
       return ' ';
     };
 
-    const { text } = await exchange(port, head, 2_500, { text: next, everyMs: 100 });
+    const { text } = await exchange(port, head, 4_500, { text: next, everyMs: 100 });
 
     expect(sent).toBe(padding);
     expect(firstResponse(text).status).toBe(201);
