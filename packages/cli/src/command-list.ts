@@ -10,6 +10,8 @@ export const localAdmin: Caller = { id: 'local-admin', permissions: ['*'] };
 
 /** What a command receives besides its input. */
 export interface CommandContext {
+  /** The executable's name, for the commands and hints it prints (`runCli`'s `name`, default `slicewise`). */
+  readonly cli: string;
   /** The database file (`--db`, `SLICEWISE_DB`, `./data/slicewise.db`). */
   readonly database: string;
   readonly json: boolean;

@@ -106,15 +106,17 @@ export interface OpenHostOptions {
   readonly file: string;
   readonly access: DatabaseAccess;
   readonly databaseOptions?: DatabaseOptions;
+  /** The executable's name, for the hint to migrate. Default `slicewise`. */
+  readonly cli?: string;
 }
 
 /**
  * Opens a host on the database file for a command. A read (a query) on an existing file this user cannot write
  * opens it read-only and runs no migration, so it can still be listed (a read model answers without catching up
- * its subscription); when migrations are pending it fails (`FORBIDDEN`) naming them and `slicewise db migrate`.
+ * its subscription); when migrations are pending it fails (`FORBIDDEN`) naming them and `<cli> db migrate`.
  * A write on an existing file this user cannot write fails (`FORBIDDEN`) before anything runs.
  */
-export function openHost({ slices, file, access, databaseOptions }: OpenHostOptions): Host {
+export function openHost({ slices, file, access, databaseOptions, cli = 'slicewise' }: OpenHostOptions): Host {
   prepareDatabaseFolder(file);
   const shown = escapeControl(file);
   if (file !== ':memory:' && existsSync(file)) {
@@ -135,7 +137,7 @@ export function openHost({ slices, file, access, databaseOptions }: OpenHostOpti
       db.close();
       throw new ForbiddenError(
         `The database ${shown} is read-only for this user and has ${pending.length} pending migration(s): ` +
-          `${pending.join(', ')}. Apply them as a user who can write it: slicewise db migrate --db ${shown}`,
+          `${pending.join(', ')}. Apply them as a user who can write it: ${cli} db migrate --db ${shown}`,
         { details: { pending } },
       );
     }

@@ -16,6 +16,8 @@ const databaseOptions = { pageCacheKiB: 4096 };
 
 /** What running one command needs: the command line, its slices and the process's surroundings. */
 export interface Execution {
+  /** The executable's name. */
+  readonly cli: string;
   readonly argv: readonly string[];
   readonly command: CliCommand;
   /** The slices loaded for it. */
@@ -45,6 +47,7 @@ export function executeCommand(run: Execution): Promise<number> {
   const parsed = parseCommandLine(run.argv, command.words, command.fields, command.words.join(' '));
   let host: Host | undefined;
   const context: CommandContext = {
+    cli: run.cli,
     database: run.database(),
     json: parsed.globals.json === true,
     stdout: run.stdout,
@@ -62,7 +65,7 @@ export function executeCommand(run: Execution): Promise<number> {
       if (!host) {
         const slices = [...required, ...run.loaded.filter((slice) => !required.includes(slice))];
         const access = command.kind === 'query' ? 'read' : 'write';
-        host = openHost({ slices, file: run.database(), access, databaseOptions });
+        host = openHost({ slices, file: run.database(), access, databaseOptions, cli: run.cli });
         run.hosts.push(host);
       }
       return host;

@@ -71,7 +71,7 @@ const dbMigrate: CliCommand = {
         ['slice', 'migration', 'status', 'appliedAt'],
       );
       const pending = rows.filter((row) => row.status === 'pending').length;
-      context.stdout.write(pending ? `${pending} pending: run slicewise db migrate\n` : 'Up to date.\n');
+      context.stdout.write(pending ? `${pending} pending: run ${context.cli} db migrate\n` : 'Up to date.\n');
     }
     return 0;
   },
@@ -100,7 +100,7 @@ const listSlices: CliCommand = {
           return {
             name: message.name,
             kind: message.kind,
-            command: cli ? `slicewise ${cli.command}` : null,
+            command: cli ? `${context.cli} ${cli.command}` : null,
             route: routeOf(declaration.meta?.http),
             description: declaration.description ?? null,
             permissions: declaration.permissions ?? [],

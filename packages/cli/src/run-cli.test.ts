@@ -272,6 +272,18 @@ describe('the executable name', () => {
     expect(help.stdout).toContain('Run people-admin <command> --help');
     expect(failed.stderr).toMatch(/^people-admin people get: invalid input .* see people-admin people get --help/);
   });
+
+  it('is the one `slices` and `db migrate --status` print in the commands they name', async () => {
+    const slices = await run(['slices', '--json'], { name: 'people-admin' });
+    const status = await run(['db', 'migrate', '--status'], { name: 'people-admin' });
+
+    const commands = (JSON.parse(slices.stdout) as { requests: { command: string | null }[] }[])
+      .flatMap((slice) => slice.requests.map((request) => request.command))
+      .filter((command) => command !== null);
+    expect(commands.length).toBeGreaterThan(0);
+    for (const command of commands) expect(command).toMatch(/^people-admin /);
+    expect(status.stdout).toContain('pending: run people-admin db migrate');
+  });
 });
 
 describe('options the citty parser throws on', () => {

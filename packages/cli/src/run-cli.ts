@@ -161,6 +161,7 @@ export async function runCli(options: RunCliOptions): Promise<number> {
       return (command: CliCommand) => {
         current = command;
         return executeCommand({
+          cli,
           argv,
           slices: options.slices,
           ...(options.progressIntervalMs !== undefined && { progressIntervalMs: options.progressIntervalMs }),
