@@ -106,8 +106,8 @@ export interface OpenHostOptions {
   readonly file: string;
   readonly access: DatabaseAccess;
   readonly databaseOptions?: DatabaseOptions;
-  /** The executable's name, for the hint to migrate. Default `slicewise`. */
-  readonly cli?: string;
+  /** The executable's name, for the hint to migrate (`runCli`'s `name`). */
+  readonly cli: string;
 }
 
 /**
@@ -116,7 +116,7 @@ export interface OpenHostOptions {
  * its subscription); when migrations are pending it fails (`FORBIDDEN`) naming them and `<cli> db migrate`.
  * A write on an existing file this user cannot write fails (`FORBIDDEN`) before anything runs.
  */
-export function openHost({ slices, file, access, databaseOptions, cli = 'slicewise' }: OpenHostOptions): Host {
+export function openHost({ slices, file, access, databaseOptions, cli }: OpenHostOptions): Host {
   prepareDatabaseFolder(file);
   const shown = escapeControl(file);
   if (file !== ':memory:' && existsSync(file)) {
