@@ -1,2 +1,2 @@
 export { startServer, version } from './serve.js';
-export { slices } from './slices.js';
+export { slices, slicesModule } from './slices.js';

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { startServer } from './serve.js';
-import { slices } from './slices.js';
+import { slices, slicesModule } from './slices.js';
 
-startServer({ slices }).catch((error: unknown) => {
+startServer({ slices, worker: { module: slicesModule } }).catch((error: unknown) => {
   process.stderr.write(`slicewise-api: ${(error as Error)?.message ?? String(error)}\n`);
   process.exitCode = 1;
 });

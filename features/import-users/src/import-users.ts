@@ -76,6 +76,8 @@ export class ImportUsers extends StreamRequest<ImportProgress, InputOf<typeof in
     meta: {
       http: { method: 'POST', path: '/users/import', body: 'ndjson' },
       cli: { command: 'users import', args: ['file'] },
+      // Bulk writes: a host with a worker thread runs them there, off the event loop that serves reads.
+      worker: true,
     },
   });
   /** The declared input as given; the handler reads it validated from `context.input`. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Database } from '@slicewise/db';
 import { defineSlice, subscribe } from '@slicewise/mediator';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CountNotes, miniHost, NoteRead, NoteWritten, noteMigrations } from './fixture.test-util.js';
 
 const notes = (options: { batch?: number; from?: 'start' | 'end'; maxAttempts?: number } = {}) =>
@@ -236,6 +236,27 @@ describe('draining', () => {
     driver.db.close();
     writer.db.close();
   });
+
+  it('drains soon after notify() when another connection appended, without waiting for its poll', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slicewise-events-'));
+    dirs.push(dir);
+    const file = join(dir, 'app.db');
+    const driver = miniHost([notes()], new Database(file), { pollMs: 60_000, wakeDelayMs: 0 });
+    const writer = miniHost([defineSlice({ name: 'notes', migrations: noteMigrations })], new Database(file));
+    driver.events.start();
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the drain start() scheduled has run
+    await driver.events.drain();
+
+    writeNote(writer, 1);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(counted(driver.db)).toEqual([]); // its next poll is a minute away
+    driver.events.notify();
+    await vi.waitFor(() => expect(counted(driver.db)).toEqual([1]), { timeout: 5_000, interval: 10 });
+
+    await driver.events.stop();
+    driver.db.close();
+    writer.db.close();
+  });
 });
 
 describe('retention', () => {
@@ -282,7 +303,8 @@ describe('batch size', () => {
 
 describe('waking after its own appends', () => {
   it('waits wakeDelayMs, so events appended meanwhile are handled in one step', async () => {
-    const host = miniHost([notes({ batch: 10 })], new Database(':memory:'), { wakeDelayMs: 50 });
+    // A delay far longer than three turns of the event loop, even on a loaded machine (50 ms was not: CI load 24).
+    const host = miniHost([notes({ batch: 10 })], new Database(':memory:'), { wakeDelayMs: 1_000 });
     const handler = host.container.get(CountNotes);
     host.events.start();
 
@@ -290,7 +312,8 @@ describe('waking after its own appends', () => {
       writeNote(host, id); // three requests, each in its own turn of the event loop
       await new Promise((resolve) => setImmediate(resolve));
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(handler.batches).toEqual([]); // nothing before the delay
+    await vi.waitFor(() => expect(counted(host.db)).toHaveLength(3), { timeout: 10_000, interval: 50 });
 
     expect(handler.batches).toEqual([3]);
     expect(counted(host.db)).toEqual([1, 2, 3]);

@@ -169,6 +169,14 @@ export class EventLog implements EventSink {
     return this;
   }
 
+  /**
+   * Tells the log that events were appended through another connection to its file (a worker thread's): it drains
+   * `wakeDelayMs` later, as after its own appends, rather than at its next poll.
+   */
+  notify(): void {
+    this.#wake();
+  }
+
   /** Stops driving; a drain in progress finishes its current batch. Resolves when it has. */
   async stop(): Promise<void> {
     this.#running = false;

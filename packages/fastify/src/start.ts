@@ -1,4 +1,4 @@
-import { createHost, type Host } from '@slicewise/host';
+import { createHost, type Host, type WorkerOptions } from '@slicewise/host';
 import type { Slice } from '@slicewise/mediator';
 import type { FastifyInstance } from 'fastify';
 import { TokenStore } from './auth.js';
@@ -16,6 +16,12 @@ export interface StartOptions {
   handleSignals?: boolean;
   /** The OpenAPI document's title, version (the host's real version) and servers; `false` for none. */
   openapi?: OpenApiOptions | false;
+  /**
+   * Where a worker thread imports the slices from (`{ module: new URL('./slices.js', import.meta.url) }`): the
+   * requests declared `meta: { worker: true }` (bulk imports) then run there, and their writes never hold the
+   * event loop that answers reads. Without it, they run on the event loop, yielding between batches.
+   */
+  worker?: WorkerOptions;
 }
 
 /** A listening API. */
@@ -42,6 +48,7 @@ export async function startServer({
   env = process.env,
   handleSignals = true,
   openapi,
+  worker,
 }: StartOptions): Promise<RunningServer> {
   const config = readConfig(env);
   // Start-up (migrations) may wait for another process's lock as long as SQLite's default; serving then waits
@@ -51,7 +58,14 @@ export async function startServer({
     database: config.database,
     // A worker thread checkpoints the WAL, so commits on the event loop rarely copy the log and wait for its fsyncs.
     databaseOptions: { synchronous: config.db.synchronous, busyTimeout: 5_000, checkpoint: 'background' },
+    ...(worker && { worker }),
   });
+  try {
+    await host.ready; // the worker thread's composition errors, before anything is served
+  } catch (error) {
+    host.close();
+    throw error;
+  }
   host.db.raw.pragma(`busy_timeout = ${config.db.busyTimeout}`);
   const tokens = new TokenStore(config.tokens);
   const app = buildServer({

@@ -10,6 +10,7 @@ import {
   type Slice,
 } from '@slicewise/mediator';
 import { ContainerInstance } from 'typedi';
+import { WorkerLane, type WorkerOptions } from './worker-lane.js';
 
 /** Options of {@link createHost}. */
 export interface HostOptions {
@@ -33,6 +34,12 @@ export interface HostOptions {
    * subscribers; another host drives them). See `@slicewise/events`.
    */
   events?: EventLogOptions & { drive?: boolean };
+  /**
+   * A worker thread for the requests declared `meta: { worker: true }` (bulk imports…): it composes the slices that
+   * `module` exports on the same database file, with a connection of its own, so their writes never hold this
+   * thread's event loop. Needs `database` to be a file. Await `ready` before serving to surface its start-up errors.
+   */
+  worker?: WorkerOptions;
 }
 
 /** A running composition: the mediator to send through, and the database it owns. */
@@ -43,7 +50,12 @@ export interface Host {
   readonly events: EventLog;
   /** The slices' migrations applied while starting, as `slice/migration` (the event log's own are not listed). */
   readonly applied: readonly string[];
-  /** Stops driving subscriptions and closes the database when the host opened it. */
+  /**
+   * Resolves once the host can serve everything: at once without a worker thread; with one, once it has composed
+   * the same slices. Rejects with what stopped the worker (a composition error, a different slice list…).
+   */
+  readonly ready: Promise<void>;
+  /** Stops driving subscriptions, tells the worker thread to stop, and closes the database when the host opened it. */
   close(): void;
 }
 
@@ -70,6 +82,12 @@ export function createHost(options: HostOptions): Host {
     const { drive = true, ...logOptions } = options.events ?? {};
     const events = new EventLog(db, { ...(options.tracer !== undefined && { tracer: options.tracer }), ...logOptions });
     container.set({ id: EventLog, value: events });
+    if (options.worker && (db.raw.memory || db.raw.readonly)) {
+      throw new TypeError(
+        `A host's worker thread shares its database file: ${db.raw.memory ? 'an in-memory database' : 'a read-only database'} cannot have one`,
+      );
+    }
+    const lane = options.worker && new WorkerLane(options.worker);
     const mediator = createMediator({
       slices: options.slices,
       container,
@@ -78,6 +96,7 @@ export function createHost(options: HostOptions): Host {
       ...(options.publishStrategy && { publishStrategy: options.publishStrategy }),
       ...(options.onError && { onError: options.onError }),
       ...(options.tracer !== undefined && { tracer: options.tracer }),
+      ...(lane && { handlerOverride: lane.override }),
     });
     if (!db.raw.readonly) migrate(db, eventLogSet, eventLogMigrations); // the log's own tables, before any slice's
     const applied: string[] = [];
@@ -93,12 +112,19 @@ export function createHost(options: HostOptions): Host {
       const names = db.raw.readonly || subscriptions.length === 0 ? start() : db.atomic(start);
       applied.push(...names.map((name) => `${slice.name}/${name}`));
     }
+    if (lane) lane.onAnswer = () => events.notify(); // a batch the worker committed may have appended events
+    lane?.start(
+      db.raw.name,
+      options.databaseOptions,
+      mediator.slices.map((slice) => slice.name),
+    );
     if (drive) events.start();
     const close = () => {
+      lane?.close();
       void events.stop(); // events still pending wait in the log for the next process composing their subscriber
       if (ownsDatabase) db.close();
     };
-    return { mediator, db, events, applied, close };
+    return { mediator, db, events, applied, ready: lane?.ready ?? Promise.resolve(), close };
   } catch (error) {
     if (ownsDatabase) db.close();
     throw error;

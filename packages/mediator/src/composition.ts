@@ -3,7 +3,7 @@ import { type Behavior, behaviorsFor } from './behavior.js';
 import { authorization, validation } from './builtin-behaviors.js';
 import { CompositionError } from './composition-error.js';
 import { type EventSubscriber, eventOf, type SubscriptionRegistration } from './event.js';
-import type { NotificationHandler } from './handler.js';
+import type { HandlerOverride, NotificationHandler, RequestHandler, StreamHandler } from './handler.js';
 import { kindOf, type MessageClass, type MessageKind, type Notification } from './messages.js';
 import { NotificationHandlers, type Subscription } from './notification-handlers.js';
 import { composeRequest, composeStream, type RequestInvoker, type StreamInvoker } from './pipeline.js';
@@ -117,6 +117,7 @@ export function compose(
   slices: readonly Slice[],
   hostBehaviors: readonly Behavior[],
   container: ContainerInstance,
+  override?: HandlerOverride,
 ): Composition {
   checkSlices(slices);
   const pipeline = [...hostBehaviors, authorization, validation, ...slices.flatMap((slice) => slice.behaviors ?? [])];
@@ -160,11 +161,17 @@ export function compose(
         notifications.set(message, known);
       } else if (registration.kind === 'stream') {
         const behaviors = behaviorsFor(pipeline, message, kind, 'stream');
-        const invoke = composeStream(behaviors, resolveHandler(container, registration.handler));
+        const handler =
+          (override?.({ ...route, kind: 'stream' }) as StreamHandler<never> | undefined) ??
+          resolveHandler(container, registration.handler);
+        const invoke = composeStream(behaviors, handler);
         streams.set(message, { ...route, behaviors: behaviors.map((b) => b.name), invoke });
       } else {
         const behaviors = behaviorsFor(pipeline, message, kind, 'handle');
-        const invoke = composeRequest(behaviors, resolveHandler(container, registration.handler));
+        const handler =
+          (override?.({ ...route, kind: 'request' }) as RequestHandler<never> | undefined) ??
+          resolveHandler(container, registration.handler);
+        const invoke = composeRequest(behaviors, handler);
         requests.set(message, { ...route, behaviors: behaviors.map((b) => b.name), invoke });
       }
     }

@@ -3,6 +3,7 @@ import type { ContainerInstance } from 'typedi';
 import type { Behavior } from './behavior.js';
 import type { DispatchContext, DispatchOptions, ErrorHook } from './context.js';
 import type { EventSink } from './event.js';
+import type { HandlerOverride } from './handler.js';
 import type { ItemOf, Notification, Request, ResponseOf, StreamRequest } from './messages.js';
 import type { PublishOptions, PublishStrategy } from './publish.js';
 import type { Slice } from './slice.js';
@@ -49,4 +50,6 @@ export interface MediatorOptions {
    * host's event log (`createHost` sets it). Without one, a durable event reaches only in-process `on()` handlers.
    */
   eventSink?: EventSink;
+  /** Answers some requests with a handler of the host's (see {@link HandlerOverride}). */
+  handlerOverride?: HandlerOverride;
 }

@@ -109,6 +109,18 @@ describe('publishing a durable event', () => {
     expect(() => mediator.publish(new Counted(1))).toThrow('disk full');
   });
 
+  it('throws at once when the dispatch publishing it was aborted, appending nothing, so its transaction rolls back', () => {
+    const { sink, appended } = recordingSink();
+    const mediator = createMediator({ slices: [], eventSink: sink });
+    const controller = new AbortController();
+    controller.abort();
+
+    expect(() => mediator.publish(new Counted(1), { signal: controller.signal })).toThrow(
+      expect.objectContaining({ code: 'CANCELLED' }),
+    );
+    expect(appended).toEqual([]);
+  });
+
   it('runs in-process handlers after the current synchronous code, and never appends plain notifications', async () => {
     const order: string[] = [];
     class Log {

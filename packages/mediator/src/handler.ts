@@ -22,6 +22,25 @@ export interface NotificationHandler<TNotification extends Notification> {
   handle(notification: TNotification, context: DispatchContext): void | PromiseLike<void>;
 }
 
+/** A request or stream request being composed, as a {@link HandlerOverride} sees it. */
+export interface HandlerRoute {
+  readonly kind: 'request' | 'stream';
+  readonly message: MessageClass;
+  /** The slice that registered the handler, and the handler class's name. */
+  readonly slice: string;
+  readonly handler: string;
+}
+
+/**
+ * Answers some requests with a handler of the host's instead of the slice's: called once per request and stream
+ * request while composing; a handler returned replaces the slice's own, which is then never built. The pipeline
+ * (host behaviors, authorization, validation, the slices' behaviors) still runs before it. `createHost` uses it to
+ * run the requests declared `meta: { worker: true }` on its worker thread.
+ */
+export type HandlerOverride = (
+  route: HandlerRoute,
+) => RequestHandler<Request<unknown>> | StreamHandler<StreamRequest<unknown>> | undefined;
+
 /** A class whose instances handle messages. typedi builds it (from decorator metadata or `static inject`). */
 // biome-ignore lint/suspicious/noExplicitAny: constructor parameters are resolved by the container
 export type HandlerClass<THandler> = new (...args: any[]) => THandler;

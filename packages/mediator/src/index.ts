@@ -61,7 +61,9 @@ export {
 } from './event.js';
 export {
   type HandlerClass,
+  type HandlerOverride,
   type HandlerRegistration,
+  type HandlerRoute,
   handle,
   handleStream,
   type NotificationHandler,

@@ -5,12 +5,14 @@ import {
   Command,
   CompositionError,
   createMediator,
+  declareRequest,
   defineBehavior,
   defineSlice,
   handle,
   InvalidArgumentError,
   MissingHandlerError,
   Query,
+  ValidationError,
   validation,
 } from './index.js';
 
@@ -209,5 +211,55 @@ describe('arguments', () => {
     const mediator = createMediator({ slices: [ping] });
 
     expect(() => mediator.stream(new Ping() as never)).toThrow('Ping is a command: send() it, not stream()');
+  });
+});
+
+describe('handlerOverride', () => {
+  class Shout extends Query<string> {
+    static readonly declaration = declareRequest({
+      input: {
+        '~standard': {
+          version: 1,
+          vendor: 'test',
+          validate: (value: unknown) =>
+            typeof value === 'string' && value !== '' ? { value } : { issues: [{ message: 'must not be empty' }] },
+        },
+      },
+    });
+    constructor(readonly input: string) {
+      super();
+    }
+  }
+  let built = 0;
+  class ShoutHandler {
+    constructor() {
+      built++;
+    }
+    handle(request: Shout): string {
+      return request.input.toUpperCase();
+    }
+  }
+  const shouting = defineSlice({
+    name: 'shouting',
+    handlers: [handle(Shout, ShoutHandler), handle(Ping, PingHandler)],
+  });
+
+  it("answers the requests it returns a handler for with that handler, after the pipeline, never building the slice's", async () => {
+    const routes: string[] = [];
+    const mediator = createMediator({
+      slices: [shouting],
+      handlerOverride: (route) => {
+        routes.push(`${route.kind} ${route.slice}/${route.message.name} ${route.handler}`);
+        return route.message === Shout
+          ? { handle: (_request: unknown, context: { input: unknown }) => `elsewhere: ${String(context.input)}` }
+          : undefined;
+      },
+    });
+
+    await expect(mediator.send(new Shout('hi'))).resolves.toBe('elsewhere: hi');
+    await expect(mediator.send(new Shout(''))).rejects.toThrow(ValidationError); // validation ran first
+    await expect(mediator.send(new Ping())).resolves.toBe(1); // the slice's own handler
+    expect(built).toBe(0);
+    expect(routes).toEqual(['request shouting/Shout ShoutHandler', 'request shouting/Ping PingHandler']);
   });
 });

@@ -235,10 +235,14 @@ export class Mediator implements Sender, Publisher {
     const signal = context.existingSignal;
     const run = () => runHandlers(handlers, notification, context, strategy ?? this.#publishStrategy);
     let work: Promise<void>;
-    if (signal?.aborted) work = Promise.reject(abortError(signal));
-    else if (this.#isDurable(notification)) {
-      // Appended now, in the caller's transaction if one is open; a failure throws into that transaction.
+    const durable = this.#isDurable(notification);
+    if (signal?.aborted && !durable) work = Promise.reject(abortError(signal));
+    else if (durable) {
+      // Appended now, in the caller's transaction if one is open; a failure throws into that transaction. So does
+      // an aborted dispatch: its transaction must not commit the rows without the event (a promise it may never
+      // await would reject, unhandled, instead).
       try {
+        if (signal?.aborted) throw abortError(signal);
         if (span) withSpan(span.context, () => this.#eventSink?.append(notification, context));
         else this.#eventSink?.append(notification, context);
       } catch (error) {
@@ -308,7 +312,7 @@ export class Mediator implements Sender, Publisher {
 export function createMediator(options: MediatorOptions): Mediator {
   const container = options.container ?? new ContainerInstance(`slicewise-${++containerCount}`);
   const slices = resolveSlices(options.slices);
-  const composition = compose(slices, options.behaviors ?? [], container);
+  const composition = compose(slices, options.behaviors ?? [], container, options.handlerOverride);
   return new Mediator(options, slices, container, composition);
 }
 

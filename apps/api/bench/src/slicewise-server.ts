@@ -1,8 +1,8 @@
 /** The Slicewise API: the built app's production start-up with the slices it really serves. */
 import 'reflect-metadata';
-import { slices, startServer } from '@slicewise/api';
+import { slices, slicesModule, startServer } from '@slicewise/api';
 
-startServer({ slices })
+startServer({ slices, worker: { module: slicesModule } })
   .then(({ address }) => process.stdout.write(`listening at ${address}\n`))
   .catch((error: unknown) => {
     process.stderr.write(`${(error as Error).message}\n`);
