@@ -19,7 +19,8 @@ export interface StartOptions {
   /**
    * Where a worker thread imports the slices from (`{ module: new URL('./slices.js', import.meta.url) }`): the
    * requests declared `meta: { worker: true }` (bulk imports) then run there, and their writes never hold the
-   * event loop that answers reads. Without it, they run on the event loop, yielding between batches.
+   * event loop that answers reads. Without it, or on an in-memory database (which a thread cannot share), they
+   * run on the event loop, yielding between batches.
    */
   worker?: WorkerOptions;
 }
@@ -51,6 +52,8 @@ export async function startServer({
   worker,
 }: StartOptions): Promise<RunningServer> {
   const config = readConfig(env);
+  // An in-memory database cannot be shared with a thread: its requests then run here, yielding between batches.
+  const workerThread = worker !== undefined && config.database !== ':memory:';
   // Start-up (migrations) may wait for another process's lock as long as SQLite's default; serving then waits
   // only briefly in SQLite and retries without blocking the event loop (see busy-retry.ts).
   const host = createHost({
@@ -58,7 +61,7 @@ export async function startServer({
     database: config.database,
     // A worker thread checkpoints the WAL, so commits on the event loop rarely copy the log and wait for its fsyncs.
     databaseOptions: { synchronous: config.db.synchronous, busyTimeout: 5_000, checkpoint: 'background' },
-    ...(worker && { worker }),
+    ...(workerThread && { worker }),
   });
   try {
     await host.ready; // the worker thread's composition errors, before anything is served
@@ -121,7 +124,7 @@ export async function startServer({
     throw error;
   }
   app.log.info(
-    { database: config.database, tokens: tokens.size, applied: host.applied.length },
+    { database: config.database, tokens: tokens.size, applied: host.applied.length, workerThread },
     'slicewise http ready',
   );
   return { app, host, config, address, close };
