@@ -59,7 +59,7 @@ function importUsers(
   write: (body: { write: (text: string) => void; end: () => void }) => () => void,
 ): Promise<{ status: number; lines: Record<string, unknown>[] }> {
   return new Promise((resolve, reject) => {
-    let stop = () => undefined as void;
+    let stop: () => void = () => undefined;
     const outgoing = request(`${base}/users/import${query}`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${token}` },

@@ -24,6 +24,7 @@ const {
   WhereAmI,
   Crash,
   Uncloneable,
+  AwaitAbort,
 }: {
   slices: Slice[];
   WriteLines: new (params: { batch?: number; body?: unknown }) => StreamRequest<Progress>;
@@ -31,6 +32,7 @@ const {
   WhereAmI: new () => Query<number>;
   Crash: new () => Query<void>;
   Uncloneable: new () => Query<unknown>;
+  AwaitAbort: new () => Query<void>;
 } = await import(fixture.href);
 
 const writer = { id: 'writer', permissions: ['lines:write'] };
@@ -173,6 +175,26 @@ describe('a host with a worker thread', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(sent).toBeLessThanOrEqual(sentAtAbort + 1); // the body is no longer read
     expect(rows(host, 'lines').length).toBeGreaterThanOrEqual(6);
+  });
+
+  it("aborts the worker's dispatch with the same reason, even while its handler just waits", async () => {
+    const host = await start();
+    const controller = new AbortController();
+    const reason = new CancelledError('the caller gave up');
+
+    const waiting = host.mediator.send(new AwaitAbort(), { signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    controller.abort(reason);
+
+    await expect(waiting).rejects.toBe(reason);
+    await vi.waitFor(
+      () =>
+        expect(rows(host, 'lines')).toEqual([
+          expect.objectContaining({ text: 'aborted: CANCELLED the caller gave up' }),
+        ]),
+      { timeout: 5_000, interval: 10 },
+    );
+    expect(rows(host, 'lines')[0]?.thread).not.toBe(0);
   });
 
   it('fails a response that cannot be sent from the worker with a clear error', async () => {

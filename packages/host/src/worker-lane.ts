@@ -200,7 +200,9 @@ export class WorkerLane {
     if (this.#closed) throw new InternalError('The host closed');
     if (!this.#worker) this.#spawn();
     await this.#ready;
-    const worker = this.#worker as Worker;
+    const worker = this.#worker;
+    if (this.#closed || !worker)
+      throw new InternalError(this.#closed ? 'The host closed' : "The host's worker thread stopped");
     const id = ++this.#nextId;
     const body = (request as { body?: unknown }).body;
     const dispatch: Dispatch = { early: [], body: body === undefined ? undefined : iteratorOf(body), own: {} };

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { threadId } from 'node:worker_threads';
 import { Database } from '@slicewise/db';
 import {
+  Command,
   declareEvent,
   declareRequest,
   defineSlice,
@@ -60,6 +61,11 @@ export class CountLines extends Query {
 
 /** Says which thread answers it: declared without `worker`, it stays on the host's. */
 export class WhereAmI extends Query {}
+
+/** Waits for its dispatch to be aborted, then records the reason it saw as a line. */
+export class AwaitAbort extends Command {
+  static declaration = declareRequest({ meta: { worker: true } });
+}
 
 /** Ends the thread that runs it, as a crash would. */
 export class Crash extends Query {
@@ -126,6 +132,22 @@ class WhereAmIHandler {
   }
 }
 
+class AwaitAbortHandler {
+  static inject = [Database];
+  constructor(db) {
+    this.db = db;
+  }
+  handle(_request, context) {
+    return new Promise((resolve) => {
+      context.signal.addEventListener('abort', () => {
+        const { code, message } = context.signal.reason;
+        this.db.execute('INSERT INTO lines (text, thread) VALUES (?, ?)', [`aborted: ${code} ${message}`, threadId]);
+        resolve();
+      });
+    });
+  }
+}
+
 class CrashHandler {
   async handle() {
     await sleep(10);
@@ -158,6 +180,7 @@ export const lines = defineSlice({
     handleStream(WriteLines, WriteLinesHandler),
     handle(CountLines, CountLinesHandler),
     handle(WhereAmI, WhereAmIHandler),
+    handle(AwaitAbort, AwaitAbortHandler),
     handle(Crash, CrashHandler),
     handle(Uncloneable, UncloneableHandler),
   ],
