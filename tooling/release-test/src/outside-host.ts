@@ -13,9 +13,10 @@ export interface ProbeSlice {
 
 /**
  * Writes a host app into `dir` (outside the workspace): its own .npmrc sends `@slicewise/*` to the local
- * registry, and everything else to the machine's registry. main.js composes two slices and serves them over HTTP
- * (`node main.js serve`, `@slicewise/fastify`) and as a command line (`node main.js …`, `@slicewise/cli`), on the
- * database `SLICEWISE_DB` names. Returns the number of lines of its code.
+ * registry, and everything else to the machine's registry. main.js composes the two slices of slices.js and serves
+ * them over HTTP (`node main.js serve`, `@slicewise/fastify`, with the host's worker thread composing them too) and
+ * as a command line (`node main.js …`, `@slicewise/cli`), on the database `SLICEWISE_DB` names. Returns the number of
+ * lines of its code.
  */
 export function writeOutsideHost(
   dir: string,
@@ -28,18 +29,23 @@ export function writeOutsideHost(
     join(dir, 'package.json'),
     `${JSON.stringify({ name: 'outside-host', version: '1.0.0', private: true, type: 'module', dependencies }, null, 2)}\n`,
   );
+  // The slice list in a module of its own: the host's worker thread imports it too (it would run main.js again).
+  const slices = `import { getActiveUsers } from '@slicewise/get-active-users';
+import { ${probe.manifest} } from '${probe.packageName}';
+
+export const slices = [getActiveUsers, ${probe.manifest}];
+`;
   const main = `import 'reflect-metadata';
 import { main } from '@slicewise/cli';
 import { slicewise } from '@slicewise/fastify';
-import { getActiveUsers } from '@slicewise/get-active-users';
 import { createHost, resolveDatabasePath } from '@slicewise/host';
 import Fastify from 'fastify';
-import { ${probe.manifest} } from '${probe.packageName}';
-
-const slices = [getActiveUsers, ${probe.manifest}];
+import { slices } from './slices.js';
 
 if (process.argv[2] === 'serve') {
-  const host = createHost({ slices, database: resolveDatabasePath(undefined) });
+  const worker = { module: new URL('./slices.js', import.meta.url) };
+  const host = createHost({ slices, database: resolveDatabasePath(undefined), worker });
+  await host.ready; // the worker thread, started from the installed package, composed the same slices
   const app = Fastify();
   await app.register(slicewise, { host, openapi: { title: 'Outside host', version: '1.0.0' } });
   console.log(await app.listen({ host: '127.0.0.1', port: 0 }));
@@ -48,8 +54,9 @@ if (process.argv[2] === 'serve') {
   await main({ slices, name: 'outside-host', version: '1.0.0' });
 }
 `;
+  writeFileSync(join(dir, 'slices.js'), slices);
   writeFileSync(join(dir, 'main.js'), main);
-  return main.trimEnd().split('\n').length;
+  return `${slices}${main}`.trimEnd().split('\n').length;
 }
 
 /** The version of every `@slicewise/*` package installed in the host, read from node_modules and the lock file. */
