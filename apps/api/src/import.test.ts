@@ -2,48 +2,21 @@
  * `POST /users/import` on the built API, whose imports run on its worker thread: the rows and progress, the body's
  * idle timeout and the deadline come back as they do on the event loop (408, 504), and the stats catch up.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { cleanUp, start, tempDir } from './api-process.test-util.js';
 
-const bin = fileURLToPath(new URL('../bin/slicewise-api.js', import.meta.url));
 const token = 'import-test-token-0123456789';
-const children: ChildProcess[] = [];
-const dirs: string[] = [];
 
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+afterEach(cleanUp);
 
-/** Starts the built API on a database file and a free loopback port; resolves once it listens. */
-function start(env: Record<string, string> = {}): Promise<{ base: string; log: () => string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'slicewise-api-import-'));
-  dirs.push(dir);
-  const child = spawn(process.execPath, [bin], {
-    env: {
-      ...process.env,
-      HOST: '127.0.0.1',
-      PORT: '0',
-      SLICEWISE_DB: join(dir, 'api.db'),
-      SLICEWISE_TOKENS: JSON.stringify({ [token]: { id: 'importer', permissions: ['users:write'] } }),
-      SLICEWISE_TOKENS_FILE: '',
-      ...env,
-    },
-  });
-  children.push(child);
-  let output = '';
-  return new Promise((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk;
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match?.[1]) resolve({ base: match[1], log: () => output });
-    });
-    child.on('exit', (code) => reject(new Error(`API exited with ${code} before listening`)));
+/** Starts the built API on a database file of its own, with a token that may import. */
+function startImporting(env: Record<string, string> = {}) {
+  return start({
+    SLICEWISE_DB: join(tempDir(), 'api.db'),
+    SLICEWISE_TOKENS: JSON.stringify({ [token]: { id: 'importer', permissions: ['users:write'] } }),
+    ...env,
   });
 }
 
@@ -97,7 +70,7 @@ function importUsers(
 
 describe('imports over HTTP, on the worker thread', () => {
   it('imports the rows, reports progress per batch, and the stats catch up', async () => {
-    const { base, log } = await start();
+    const { base, output } = await startImporting();
 
     const { status, lines } = await importUsers(base, '?batch=1000', (body) => {
       for (let n = 1; n <= 2_500; n++) body.write(user(n));
@@ -109,19 +82,17 @@ describe('imports over HTTP, on the worker thread', () => {
     expect(status).toBe(200);
     expect(lines.map((line) => line.imported)).toEqual([1000, 2000, 2500, 2500]);
     expect(lines.at(-1)).toMatchObject({ read: 2501, imported: 2500, rejected: 1, done: true });
-    expect(log()).toContain('"workerThread":true');
+    expect(output()).toContain('"workerThread":true');
     const listed = (await (await fetch(`${base}/users?limit=500&active=true`)).json()) as unknown[];
     expect(listed).toHaveLength(500);
-    let stats: { total?: number } = {};
-    for (let tries = 0; tries < 100 && stats.total !== 2500; tries++) {
-      stats = (await (await fetch(`${base}/user-stats`)).json()) as { total: number };
-      if (stats.total !== 2500) await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    expect(stats).toMatchObject({ total: 2500 });
+    await vi.waitFor(
+      async () => expect(await (await fetch(`${base}/user-stats`)).json()).toMatchObject({ total: 2500 }),
+      { timeout: 5_000, interval: 50 },
+    );
   });
 
   it('ends an import whose body stalls with a 408 last line, keeping the batches committed before', async () => {
-    const { base } = await start({ BODY_IDLE_TIMEOUT_MS: '300' });
+    const { base } = await startImporting({ BODY_IDLE_TIMEOUT_MS: '300' });
 
     const { status, lines } = await importUsers(base, '?batch=1', (body) => {
       body.write(user(1) + user(2));
@@ -136,7 +107,7 @@ describe('imports over HTTP, on the worker thread', () => {
   });
 
   it('answers TIMEOUT (504) in the last line when a body that keeps coming outlasts the deadline', async () => {
-    const { base } = await start({ REQUEST_TIMEOUT_MS: '600', BODY_IDLE_TIMEOUT_MS: '5000' });
+    const { base } = await startImporting({ REQUEST_TIMEOUT_MS: '600', BODY_IDLE_TIMEOUT_MS: '5000' });
 
     const { status, lines } = await importUsers(base, '?batch=1', (body) => {
       let n = 0;

@@ -87,7 +87,8 @@ export function createHost(options: HostOptions): Host {
         `A host's worker thread shares its database file: ${db.raw.memory ? 'an in-memory database' : 'a read-only database'} cannot have one`,
       );
     }
-    const lane = options.worker && new WorkerLane(options.worker);
+    // The worker only appends events; told after each of its answers, the log here drives their subscriptions.
+    const lane = options.worker && new WorkerLane(options.worker, () => events.notify());
     const mediator = createMediator({
       slices: options.slices,
       container,
@@ -112,7 +113,6 @@ export function createHost(options: HostOptions): Host {
       const names = db.raw.readonly || subscriptions.length === 0 ? start() : db.atomic(start);
       applied.push(...names.map((name) => `${slice.name}/${name}`));
     }
-    if (lane) lane.onAnswer = () => events.notify(); // a batch the worker committed may have appended events
     lane?.start(
       db.raw.name,
       options.databaseOptions,

@@ -69,8 +69,6 @@ interface Dispatch {
  * request; it is started with the host and started again, on the next request, if it ever dies.
  */
 export class WorkerLane {
-  /** Called on every answer of the worker: what it wrote may have appended events. */
-  onAnswer: () => void = () => undefined;
   readonly #module: string;
   readonly #exportName: string;
   #data: WorkerData | undefined;
@@ -81,7 +79,11 @@ export class WorkerLane {
   #nextId = 0;
   #closed = false;
 
-  constructor(options: WorkerOptions) {
+  /** `onAnswer` is called on every answer of the worker: what it wrote may have appended events. */
+  constructor(
+    options: WorkerOptions,
+    private readonly onAnswer: () => void,
+  ) {
     this.#module = moduleUrl(options.module);
     this.#exportName = options.export ?? 'slices';
   }
@@ -205,7 +207,7 @@ export class WorkerLane {
       throw new InternalError(this.#closed ? 'The host closed' : "The host's worker thread stopped");
     const id = ++this.#nextId;
     const body = (request as { body?: unknown }).body;
-    const dispatch: Dispatch = { early: [], body: body === undefined ? undefined : iteratorOf(body), own: {} };
+    const dispatch: Dispatch = { early: [], body: body === undefined ? undefined : chunksOf(body), own: {} };
     const start: ToWorker = {
       type: 'start',
       id,
@@ -297,29 +299,19 @@ export class WorkerLane {
   }
 }
 
-function iteratorOf(body: unknown): AsyncIterator<string | Uint8Array> {
-  if (typeof body === 'string' || body instanceof Uint8Array) {
-    let sent = false;
-    return {
-      next: async () => {
-        if (sent) return { done: true, value: undefined };
-        sent = true;
-        return { done: false, value: body };
-      },
-    };
-  }
-  const source = body as Partial<AsyncIterable<string | Uint8Array> & Iterable<string | Uint8Array>>;
-  const asyncIterator = source[Symbol.asyncIterator];
-  if (typeof asyncIterator === 'function') return asyncIterator.call(source);
-  const iterator = source[Symbol.iterator];
-  if (typeof iterator === 'function') {
-    const items = iterator.call(source);
-    return {
-      next: async () => items.next(),
-      return: async () => items.return?.() ?? { done: true as const, value: undefined },
-    };
-  }
-  throw new InternalError('A request body must be a string, bytes, or an (async) iterable of them to reach the worker');
+/** A request's body as chunks: a string or bytes whole, an iterable or async iterable (a Node `Readable`) as it comes. */
+async function* chunksOf(body: unknown): AsyncGenerator<string | Uint8Array> {
+  if (typeof body === 'string' || body instanceof Uint8Array) yield body;
+  else if (isIterable(body)) yield* body;
+  else
+    throw new InternalError(
+      'A request body must be a string, bytes, or an (async) iterable of them to reach the worker',
+    );
+}
+
+function isIterable(value: unknown): value is AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array> {
+  const candidate = value as { [Symbol.asyncIterator]?: unknown; [Symbol.iterator]?: unknown } | null | undefined;
+  return typeof candidate?.[Symbol.asyncIterator] === 'function' || typeof candidate?.[Symbol.iterator] === 'function';
 }
 
 /** How two slice lists differ, or undefined when they hold the same slices. */

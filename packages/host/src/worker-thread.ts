@@ -67,22 +67,13 @@ function start(host: Host, classes: Map<string, MessageClass>, message: Extract<
   const { id, route } = message;
   const messageClass = classes.get(`${route.slice}/${route.message}`);
   if (!messageClass) {
-    post({
-      type: 'error',
-      id,
-      error: toWire(new InternalError(`The worker composes no ${route.message} of ${route.slice}`)),
-    });
+    fail(id, new InternalError(`The worker composes no ${route.message} of ${route.slice}`));
     return;
   }
   const controller = new AbortController();
   const run: Running = { controller };
   running.set(id, run);
-  const input =
-    message.body && typeof message.input === 'object'
-      ? { ...(message.input as object), body: bodyOf(id) }
-      : message.body
-        ? { body: bodyOf(id) }
-        : message.input;
+  const input = message.body ? { ...(message.input as object | undefined), body: bodyOf(id) } : message.input;
   const options: DispatchOptions = {
     signal: controller.signal,
     correlationId: message.correlationId,

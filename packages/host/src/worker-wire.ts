@@ -79,30 +79,27 @@ function plainError(wire: Extract<WireError, { kind: 'error' }>): Error {
   return error;
 }
 
+/** The Slicewise error class of each code whose constructor takes `(message, options)`. */
+const classes: Partial<
+  Record<ErrorCode, new (message: string, options?: { details?: Record<string, unknown> }) => SlicewiseError>
+> = {
+  UNAUTHORIZED: UnauthorizedError,
+  FORBIDDEN: ForbiddenError,
+  NOT_FOUND: NotFoundError,
+  CONFLICT: ConflictError,
+  TIMEOUT: TimeoutError,
+  CANCELLED: CancelledError,
+  INTERNAL: InternalError,
+};
+
 function slicewiseError(code: ErrorCode, message: string, details: Record<string, unknown> | undefined): Error {
-  const options = details === undefined ? {} : { details };
-  switch (code) {
-    case 'VALIDATION': {
-      const { issues = [], ...rest } = details ?? {};
-      return new ValidationError(message, issues as ValidationIssue[], { details: rest });
-    }
-    case 'UNAUTHORIZED':
-      return new UnauthorizedError(message, options);
-    case 'FORBIDDEN':
-      return new ForbiddenError(message, options);
-    case 'NOT_FOUND':
-      return new NotFoundError(message, options);
-    case 'CONFLICT':
-      return new ConflictError(message, options);
-    case 'TIMEOUT':
-      return new TimeoutError(message, options);
-    case 'CANCELLED':
-      return new CancelledError(message, options);
-    case 'INTERNAL':
-      return new InternalError(message, options);
-    default:
-      return new SlicewiseError(code, message, options);
+  if (code === 'VALIDATION') {
+    const { issues = [], ...rest } = details ?? {};
+    return new ValidationError(message, issues as ValidationIssue[], { details: rest });
   }
+  const options = details === undefined ? {} : { details };
+  const ErrorClass = classes[code];
+  return ErrorClass ? new ErrorClass(message, options) : new SlicewiseError(code, message, options);
 }
 
 /** Details as they survive structured cloning; details that do not are dropped rather than failing the answer. */
