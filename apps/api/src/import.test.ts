@@ -87,12 +87,14 @@ describe('imports over HTTP, on the worker thread', () => {
     expect(listed).toHaveLength(500);
     await vi.waitFor(
       async () => expect(await (await fetch(`${base}/user-stats`)).json()).toMatchObject({ total: 2500 }),
-      { timeout: 5_000, interval: 50 },
+      { timeout: 30_000, interval: 50 },
     );
   });
 
   it('ends an import whose body stalls with a 408 last line, keeping the batches committed before', async () => {
-    const { base } = await startImporting({ BODY_IDLE_TIMEOUT_MS: '300' });
+    // The idle clock runs from the body's last bytes, while the worker starts the import: on a loaded 2-core
+    // machine, that start alone can take longer than a few hundred milliseconds.
+    const { base } = await startImporting({ BODY_IDLE_TIMEOUT_MS: '2000' });
 
     const { status, lines } = await importUsers(base, '?batch=1', (body) => {
       body.write(user(1) + user(2));
@@ -107,7 +109,8 @@ describe('imports over HTTP, on the worker thread', () => {
   });
 
   it('answers TIMEOUT (504) in the last line when a body that keeps coming outlasts the deadline', async () => {
-    const { base } = await startImporting({ REQUEST_TIMEOUT_MS: '600', BODY_IDLE_TIMEOUT_MS: '5000' });
+    // Long enough for a first row to commit on a loaded machine, short enough for the body to outlast it.
+    const { base } = await startImporting({ REQUEST_TIMEOUT_MS: '3000', BODY_IDLE_TIMEOUT_MS: '10000' });
 
     const { status, lines } = await importUsers(base, '?batch=1', (body) => {
       let n = 0;
