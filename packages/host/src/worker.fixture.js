@@ -138,6 +138,7 @@ class AwaitAbortHandler {
     this.db = db;
   }
   handle(_request, context) {
+    this.db.execute('INSERT INTO lines (text, thread) VALUES (?, ?)', ['waiting', threadId]);
     return new Promise((resolve) => {
       context.signal.addEventListener('abort', () => {
         const { code, message } = context.signal.reason;
