@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Database } from '@slicewise/db';
 import { createHost } from '@slicewise/host';
-import { defineSlice, type NotificationHandler, on, requestFromInput } from '@slicewise/mediator';
+import { defineSlice, type NotificationHandler, on, requestFromInput, TimeoutError } from '@slicewise/mediator';
 import { Service } from 'typedi';
 import { afterAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { type ImportProgress, ImportUsers, importUsers, UsersRegistered } from './index.js';
@@ -190,10 +190,37 @@ describe('ImportUsers', () => {
       }
     };
 
-    await expect(run()).rejects.toMatchObject({ code: 'CANCELLED' });
+    await expect(run()).rejects.toMatchObject({ code: 'CANCELLED', details: { imported: 6 } });
     expect(items.map((item) => item.imported)).toEqual([3, 6]);
     expect(host.db.table('users').countWhere()).toBe(6);
     expect(seen).toHaveLength(6);
+    host.close();
+  });
+
+  it('stops with TIMEOUT, not CANCELLED, when the deadline passes between batches', async () => {
+    const host = newHost();
+    const rows = Array.from({ length: 10 }, (_, i) => ({ name: `U${i}`, email: `u${i}@example.com` }));
+    const controller = new AbortController();
+    const deadline = new TimeoutError('The request ran past its 600 ms deadline');
+    let items = 0;
+
+    const run = async () => {
+      for await (const _ of host.mediator.stream(new ImportUsers({ body: ndjson(...rows), batch: 3 }), {
+        ...writer,
+        signal: controller.signal,
+      })) {
+        if (++items === 1) controller.abort(deadline);
+      }
+    };
+
+    const failure = await run().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(TimeoutError);
+    expect(failure).toMatchObject({
+      message: 'Import stopped after 3 imported rows; committed batches are kept',
+      details: { imported: 3 },
+      cause: deadline,
+    });
+    expect(host.db.table('users').countWhere()).toBe(3);
     host.close();
   });
 

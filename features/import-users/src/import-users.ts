@@ -1,7 +1,7 @@
 import { extname } from 'node:path';
 import { Database } from '@slicewise/db';
 import {
-  CancelledError,
+  abortedError,
   type DispatchContext,
   declareRequest,
   type HandlerContext,
@@ -170,12 +170,11 @@ export class ImportUsersHandler implements StreamHandler<ImportUsers> {
   /** Writes one batch and its `UsersRegistered` event in one transaction: all of it or none. */
   #commit(batch: readonly ParsedRow[], progress: ImportProgress, context: DispatchContext): ImportProgress {
     if (context.signal.aborted) {
-      throw new CancelledError(
-        `Import cancelled after ${progress.imported} imported rows; committed batches are kept`,
-        {
-          cause: context.signal.reason,
-          details: { ...progress, rejections: undefined },
-        },
+      // TIMEOUT when the deadline passed, CANCELLED when the caller gave up: the same as between two batches.
+      throw abortedError(
+        context.signal,
+        `Import stopped after ${progress.imported} imported rows; committed batches are kept`,
+        { details: { ...progress, rejections: undefined } },
       );
     }
     // The name and email are the ones bound: only what SQLite made is read back.

@@ -1,5 +1,5 @@
 import { Database } from '@slicewise/db';
-import { CancelledError, defineStream, type HandlerContext, type StreamHandler } from '@slicewise/mediator';
+import { abortedError, defineStream, type HandlerContext, type StreamHandler } from '@slicewise/mediator';
 import { type RegisteredUser, toUserDto, type UserRow, UsersRegistered } from '@slicewise/users';
 import { Service } from 'typedi';
 import { z } from 'zod';
@@ -72,10 +72,13 @@ export class SeedDemoUsersHandler implements StreamHandler<SeedDemoUsers> {
     const progress: SeedProgress = { done: 0, total: count, added: 0 };
     while (progress.done < count) {
       if (context.signal.aborted) {
-        throw new CancelledError(`Seeding cancelled after ${progress.done} demo users; committed batches are kept`, {
-          cause: context.signal.reason,
-          details: { ...progress },
-        });
+        throw abortedError(
+          context.signal,
+          `Seeding stopped after ${progress.done} demo users; committed batches are kept`,
+          {
+            details: { ...progress },
+          },
+        );
       }
       const from = progress.done;
       const size = Math.min(seedBatchSize, count - from);

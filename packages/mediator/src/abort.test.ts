@@ -1,6 +1,6 @@
 import { CancelledError, TimeoutError } from '@slicewise/errors';
 import { describe, expect, it } from 'vitest';
-import { abortError, raceAbort } from './abort.js';
+import { abortError, abortedError, raceAbort } from './abort.js';
 
 const never = new Promise<never>(() => undefined);
 
@@ -37,5 +37,31 @@ describe('raceAbort', () => {
     controller.abort(new DOMException('late', 'TimeoutError'));
 
     expect(abortError(controller.signal)).toBeInstanceOf(TimeoutError);
+  });
+});
+
+describe('abortedError', () => {
+  const aborted = (reason: unknown) => {
+    const controller = new AbortController();
+    controller.abort(reason);
+    return controller.signal;
+  };
+
+  it('is TIMEOUT after a deadline, with the handler’s message and details and the reason as cause', () => {
+    const deadline = new TimeoutError('The request ran past its 600 ms deadline');
+    const error = abortedError(aborted(deadline), 'Stopped after 27 rows', { details: { imported: 27 } });
+
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error).toMatchObject({ code: 'TIMEOUT', message: 'Stopped after 27 rows', details: { imported: 27 } });
+    expect(error.cause).toBe(deadline);
+    expect(abortedError(aborted(new DOMException('late', 'TimeoutError')), 'x').code).toBe('TIMEOUT');
+  });
+
+  it('is CANCELLED when the caller gave up, whatever the reason', () => {
+    for (const reason of [new CancelledError('Ctrl-C'), new Error('gone'), undefined, 'a string']) {
+      const error = abortedError(aborted(reason), 'Stopped after 3 rows');
+      expect(error).toBeInstanceOf(CancelledError);
+      expect(error.details).toBeUndefined();
+    }
   });
 });

@@ -1,11 +1,34 @@
 import { CancelledError, TimeoutError } from '@slicewise/errors';
 
+/** Whether an abort reason is a deadline's: a `TimeoutError` of Slicewise, or of `AbortSignal.timeout()`. */
+const isDeadline = (reason: unknown): boolean =>
+  reason instanceof TimeoutError || (reason as { name?: unknown } | null | undefined)?.name === 'TimeoutError';
+
 /** The Slicewise error for an aborted signal: `TIMEOUT` for a deadline, `CANCELLED` otherwise. */
 export function abortError(signal: AbortSignal): Error {
-  const reason = signal.reason as { name?: string } | undefined;
+  const reason: unknown = signal.reason;
   if (reason instanceof TimeoutError || reason instanceof CancelledError) return reason;
-  if (reason?.name === 'TimeoutError') return new TimeoutError('The dispatch ran past its deadline', { cause: reason });
-  return new CancelledError('The caller cancelled the dispatch', { cause: reason });
+  return isDeadline(reason)
+    ? new TimeoutError('The dispatch ran past its deadline', { cause: reason })
+    : new CancelledError('The caller cancelled the dispatch', { cause: reason });
+}
+
+/**
+ * The error for a handler to throw when it stops because its dispatch was aborted, saying how far it got:
+ * `TIMEOUT` (504 over HTTP) when the dispatch's deadline passed, `CANCELLED` when the caller gave up. Its cause is
+ * the abort's reason.
+ *
+ * @example
+ * if (context.signal.aborted) throw abortedError(context.signal, `Stopped after ${done} rows`, { details: { done } });
+ */
+export function abortedError(
+  signal: AbortSignal,
+  message: string,
+  options: { details?: Record<string, unknown> } = {},
+): TimeoutError | CancelledError {
+  const reason: unknown = signal.reason;
+  const settings = { cause: reason, ...(options.details && { details: options.details }) };
+  return isDeadline(reason) ? new TimeoutError(message, settings) : new CancelledError(message, settings);
 }
 
 /** One dispatch waiting on a signal: a node of its signal's list, unlinked when the dispatch settles. */

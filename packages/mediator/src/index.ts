@@ -14,6 +14,7 @@ export {
   ValidationError,
   type ValidationIssue,
 } from '@slicewise/errors';
+export { abortedError } from './abort.js';
 export {
   type Behavior,
   type BehaviorDefinition,
