@@ -139,6 +139,25 @@ describe('a host with a worker thread', () => {
     await expect(written).rejects.toBe(broken);
   });
 
+  it('runs one item and one body chunk ahead of a consumer that stops reading, and no further', async () => {
+    const host = await start();
+    let sent = 0;
+    async function* lines() {
+      for (;;) yield `line ${++sent}\n`;
+    }
+
+    const items = host.mediator.stream(new WriteLines({ batch: 1, body: lines() }), { caller: writer });
+    const iterator = items[Symbol.asyncIterator]();
+    expect((await iterator.next()).value).toMatchObject({ written: 1 });
+
+    // The worker writes the next item's row while the first is consumed, then waits to be asked for more.
+    await vi.waitFor(() => expect(rows(host, 'lines')).toHaveLength(2), { timeout: 10_000, interval: 10 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(rows(host, 'lines')).toHaveLength(2);
+    expect(sent).toBeLessThanOrEqual(4); // two lines written, one chunk waiting on the worker, one being read
+    await iterator.return?.();
+  });
+
   it('aborts the work on the worker when the dispatch is aborted, with the abort reason', async () => {
     const host = await start();
     const controller = new AbortController();

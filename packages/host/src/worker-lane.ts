@@ -279,8 +279,8 @@ export class WorkerLane {
     const id = await this.#begin('stream', route, request, context);
     let finished = false;
     try {
+      this.#worker?.postMessage({ type: 'next', id } satisfies ToWorker);
       for (;;) {
-        this.#worker?.postMessage({ type: 'next', id } satisfies ToWorker);
         const reply = await this.#reply(id);
         if (reply.type === 'error') {
           finished = true;
@@ -290,6 +290,9 @@ export class WorkerLane {
           finished = true;
           return;
         }
+        // One item ahead: the worker makes the next item while this one is consumed, rather than waiting for this
+        // thread to ask. A consumer that stops reading still stops the worker, one item later.
+        this.#worker?.postMessage({ type: 'next', id } satisfies ToWorker);
         yield (reply as { value: unknown }).value;
       }
     } finally {

@@ -34,18 +34,31 @@ interface Running {
 }
 const running = new Map<number, Running>();
 
+type Chunk = IteratorResult<string | Uint8Array>;
+
+/** Asks the host for the body's next chunk. */
+function pull(id: number): Promise<Chunk> {
+  return new Promise<Chunk>((resolve, reject) => {
+    const run = running.get(id);
+    if (!run) return resolve({ done: true, value: undefined });
+    run.pull = { resolve, reject };
+    post({ type: 'pull', id });
+  });
+}
+
+/**
+ * The request's body, pulled from the host one chunk ahead: the host reads the next chunk while this thread parses
+ * the last one. Never more than one chunk waits here, so a slow import still slows the reading of its body.
+ */
 function bodyOf(id: number): AsyncIterable<string | Uint8Array> {
-  return {
-    [Symbol.asyncIterator]: () => ({
-      next: () =>
-        new Promise<IteratorResult<string | Uint8Array>>((resolve, reject) => {
-          const run = running.get(id);
-          if (!run) return resolve({ done: true, value: undefined });
-          run.pull = { resolve, reject };
-          post({ type: 'pull', id });
-        }),
-    }),
+  let ahead: Promise<Chunk> | undefined;
+  const next = async (): Promise<Chunk> => {
+    const result = await (ahead ?? pull(id));
+    ahead = result.done ? undefined : pull(id);
+    ahead?.catch(() => undefined); // its failure reaches the next `next`, not the process's unhandled rejections
+    return result;
   };
+  return { [Symbol.asyncIterator]: () => ({ next }) };
 }
 
 function answer(id: number, message: FromWorker): void {
