@@ -23,7 +23,7 @@ const type = NoteWritten.event.type;
 let streams = 0;
 const bridged = (
   host: ReturnType<typeof createHost>,
-  options: { publish?: '*' | string[]; subscribe?: '*' | string[] },
+  options: { publish?: '*' | string[]; subscribe?: '*' | string[]; maxAgeDays?: number },
   stream: string,
 ) => {
   const bridge = startNatsBridge(host, { url: server.url, stream, subjectPrefix: stream.toLowerCase(), ...options });
@@ -112,5 +112,36 @@ describe('relay and inbound over a real nats-server', () => {
     expect(second.relay?.published).toBe(20); // acknowledged again, as duplicates
     expect(info.state.messages).toBe(20);
     await nc.close();
+  });
+
+  it('creates the stream with the age limit it is given, and keeps inbox ids as long', async () => {
+    const stream = `NOTES${++streams}`;
+    const reader = createHost({ slices: [readerSlice], events: { pollMs: 20 } });
+    const bridge = bridged(reader, { subscribe: [type], maxAgeDays: 30 }, stream);
+    await bridge.ready;
+
+    const nc = await connect({ servers: server.url });
+    const { config } = await (await jetstreamManager(nc)).streams.info(stream);
+    await nc.close();
+    expect(config.max_age).toBe(30 * 86_400 * 1e9); // nanoseconds
+    // An id received 10 days ago outlives the 7-day default: the stream may still deliver its event again.
+    const day = 86_400_000;
+    reader.db.execute(`INSERT INTO ${inboxTable} (id, received_at) VALUES ('old', ?), ('older', ?)`, [
+      Date.now() - 10 * day,
+      Date.now() - 31 * day,
+    ]);
+    expect(bridge.inbound?.prune()).toBe(1);
+    expect(reader.db.query(`SELECT id FROM ${inboxTable}`).all()).toEqual([{ id: 'old' }]);
+  });
+
+  it('creates a stream without an age limit by default', async () => {
+    const stream = `NOTES${++streams}`;
+    const bridge = bridged(createHost({ slices: [writerSlice] }), { publish: '*' }, stream);
+    await bridge.ready;
+
+    const nc = await connect({ servers: server.url });
+    const { config } = await (await jetstreamManager(nc)).streams.info(stream);
+    await nc.close();
+    expect(config.max_age).toBe(0);
   });
 });

@@ -3,7 +3,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { migrate } from '@slicewise/db';
 import { eventLogTables } from '@slicewise/events';
 import type { Host } from '@slicewise/host';
-import { type NatsBridgeConfig, selectsAny } from './config.js';
+import { inboxRetentionOf, type NatsBridgeConfig, selectsAny } from './config.js';
 import { Inbound } from './inbound.js';
 import { Relay } from './relay.js';
 import { natsMigrations, natsSet } from './schema.js';
@@ -21,12 +21,18 @@ export interface NatsBridge {
 
 const second = 1_000_000_000;
 
-/** Creates the stream (`<prefix>.>`, file storage, a 2-minute duplicate window) unless it exists. */
+const day = 86_400 * second;
+
+/**
+ * Creates the stream (`<prefix>.>`, file storage, a 2-minute duplicate window, events kept `maxAgeDays` or without
+ * an age limit) unless it exists: an existing stream keeps its own settings.
+ */
 export async function ensureStream(
   nc: NatsConnection,
   name: string,
   replicas = 1,
   prefix = subjectPrefix,
+  maxAgeDays?: number,
 ): Promise<void> {
   const jsm = await jetstreamManager(nc);
   try {
@@ -39,6 +45,7 @@ export async function ensureStream(
         storage: StorageType.File,
         duplicate_window: 120 * second,
         num_replicas: replicas,
+        ...(maxAgeDays !== undefined && { max_age: Math.round(maxAgeDays * day) }),
       });
     } catch (error) {
       await jsm.streams.info(name).catch(() => Promise.reject(error)); // another host created it meanwhile
@@ -58,6 +65,7 @@ export async function ensureStream(
 export function startNatsBridge(host: Host, config: NatsBridgeConfig): NatsBridge {
   const { db } = host;
   const stream = config.stream ?? 'SLICEWISE';
+  const inboxRetentionDays = inboxRetentionOf(config);
   const onError = config.onError ?? (() => {});
   migrate(db, natsSet, natsMigrations);
   const logId = db.prepare(`SELECT value FROM ${eventLogTables.meta} WHERE key = 'log_id'`, true).get() as string;
@@ -85,7 +93,7 @@ export function startNatsBridge(host: Host, config: NatsBridgeConfig): NatsBridg
         durable: config.durable ?? `slicewise-${logId}`,
         subscribe: config.subscribe ?? [],
         ackWaitSeconds: config.ackWaitSeconds ?? 10,
-        inboxRetentionDays: config.inboxRetentionDays ?? 7,
+        inboxRetentionDays,
         logId,
         appended: () => void host.events.drain(),
         onError: (error) => onError(error, 'inbound'),
@@ -99,7 +107,7 @@ export function startNatsBridge(host: Host, config: NatsBridgeConfig): NatsBridg
       try {
         nc = await connect({ servers: config.url.split(','), maxReconnectAttempts: -1, reconnectTimeWait: 250 });
         if (stopped) break;
-        await ensureStream(nc, stream, config.replicas, config.subjectPrefix);
+        await ensureStream(nc, stream, config.replicas, config.subjectPrefix, config.maxAgeDays);
         js = jetstream(nc);
         relay?.start();
         await inbound?.start();
