@@ -5,6 +5,9 @@ import { type EventSelection, selects } from './config.js';
 import { inboxTable } from './schema.js';
 import { eventHeaders } from './subjects.js';
 
+/** How long one pull request of the consumer waits for messages (the heartbeats come every half of it). */
+const pullExpiresMs = 5_000;
+
 const { events } = eventLogTables;
 
 /** What the inbound side needs: the host's database, a JetStream client, the stream, and which types arrive. */
@@ -72,6 +75,10 @@ export class Inbound {
     this.#pruneTimer ??= setInterval(() => this.prune(), 600_000).unref();
     this.#messages = await consumer.consume({
       max_messages: 1000,
+      // Each pull lasts 5 s, with a heartbeat every 2.5 s: a pull lost with its server (a cluster node killed, a
+      // consumer leader moved) is noticed after two missed heartbeats and made again on another node. With the
+      // client's default of 30 s, the reader stalled for about 38 s after kill -9 of the consumer's leader.
+      expires: pullExpiresMs,
       callback: (message) => this.#take(message),
     });
   }
