@@ -2,11 +2,24 @@ import type { Host } from '@slicewise/host';
 import { type NatsBridge, type NatsBridgeConfig, natsConfigFromEnv, startNatsBridge } from '@slicewise/nats';
 
 /**
- * The example's NATS bridge: configured from SLICEWISE_NATS_* (none when SLICEWISE_NATS_URL is unset), failures
- * printed on stderr. `overrides` adjust the configuration (the standalone relay takes no events in).
+ * The example's NATS configuration from SLICEWISE_NATS_* (undefined when SLICEWISE_NATS_URL is unset). Read before
+ * the database is opened: a bad value prints its message and exits 2, having written nothing.
  */
-export function bridgeFromEnv(host: Host, overrides: Partial<NatsBridgeConfig> = {}): NatsBridge | undefined {
-  const config = natsConfigFromEnv();
+export function natsFromEnv(): NatsBridgeConfig | undefined {
+  try {
+    return natsConfigFromEnv();
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(2);
+  }
+}
+
+/** Starts the bridge when there is a configuration, failures printed on stderr. `overrides` adjust it. */
+export function startBridge(
+  host: Host,
+  config: NatsBridgeConfig | undefined,
+  overrides: Partial<NatsBridgeConfig> = {},
+): NatsBridge | undefined {
   if (!config) return undefined;
   return startNatsBridge(host, {
     ...config,

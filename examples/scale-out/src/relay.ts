@@ -1,16 +1,16 @@
 import 'reflect-metadata';
 import { createHost, resolveDatabasePath } from '@slicewise/host';
-import { natsConfigFromEnv } from '@slicewise/nats';
-import { bridgeFromEnv } from './bridge.js';
+import { natsFromEnv, startBridge } from './bridge.js';
 
 // A relay on its own: it opens host A's SQLite file (SLICEWISE_DB), composes no slice and drives no subscription,
 // and publishes the log to NATS. Run it beside a host A started without SLICEWISE_NATS_URL.
-if (!natsConfigFromEnv()) {
-  console.error('SLICEWISE_NATS_URL is required'); // checked before the database is opened: nothing is written
+const nats = natsFromEnv(); // checked before the database is opened: nothing is written
+if (!nats) {
+  console.error('SLICEWISE_NATS_URL is required');
   process.exit(2);
 }
 const host = createHost({ slices: [], database: resolveDatabasePath(undefined), events: { drive: false } });
-const bridge = bridgeFromEnv(host, { subscribe: [] }) as NonNullable<ReturnType<typeof bridgeFromEnv>>;
+const bridge = startBridge(host, nats, { subscribe: [] }) as NonNullable<ReturnType<typeof startBridge>>;
 const shutdown = () =>
   void bridge.stop().finally(() => {
     host.close();
